@@ -1,0 +1,194 @@
+#include "drsmon/auth/signer.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace drsmon::auth {
+
+namespace {
+
+bool is_unreserved(unsigned char c) noexcept
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_' || c == '.' || c == '~';
+}
+
+int hex_value(char c) noexcept
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+// Decodes what can be decoded and keeps invalid escapes literally (canonical_uri's tolerance).
+std::string lenient_decode(std::string_view s)
+{
+    std::string out;
+    out.reserve(s.size());
+    for (std::size_t i = 0; i < s.size(); ++i)
+    {
+        if (s[i] == '%' && i + 2 < s.size())
+        {
+            int hi = hex_value(s[i + 1]);
+            int lo = hex_value(s[i + 2]);
+            if (hi >= 0 && lo >= 0)
+            {
+                out.push_back(static_cast<char>(hi * 16 + lo));
+                i += 2;
+                continue;
+            }
+        }
+        out.push_back(s[i]);
+    }
+    return out;
+}
+
+int two_digits(std::string_view s, std::size_t pos) noexcept
+{
+    int hi = s[pos] - '0';
+    int lo = s[pos + 1] - '0';
+    if (hi < 0 || hi > 9 || lo < 0 || lo > 9)
+        return -1;
+    return hi * 10 + lo;
+}
+
+}  // namespace
+
+std::string rfc3986_encode(std::string_view s)
+{
+    static constexpr char digits[] = "0123456789ABCDEF";
+    std::string out;
+    out.reserve(s.size());
+    for (char ch : s)
+    {
+        auto c = static_cast<unsigned char>(ch);
+        if (is_unreserved(c))
+        {
+            out.push_back(ch);
+        }
+        else
+        {
+            out.push_back('%');
+            out.push_back(digits[c >> 4]);
+            out.push_back(digits[c & 0x0f]);
+        }
+    }
+    return out;
+}
+
+std::optional<std::string> percent_decode(std::string_view s)
+{
+    std::string out;
+    out.reserve(s.size());
+    for (std::size_t i = 0; i < s.size(); ++i)
+    {
+        if (s[i] != '%')
+        {
+            out.push_back(s[i]);
+            continue;
+        }
+        if (i + 2 >= s.size())
+            return std::nullopt;
+        int hi = hex_value(s[i + 1]);
+        int lo = hex_value(s[i + 2]);
+        if (hi < 0 || lo < 0)
+            return std::nullopt;
+        out.push_back(static_cast<char>(hi * 16 + lo));
+        i += 2;
+    }
+    return out;
+}
+
+std::string canonical_query(std::vector<std::pair<std::string, std::string>> pairs)
+{
+    // std::string compares through char_traits<char>, which orders like memcmp (unsigned bytes),
+    // so UTF-8 sorts byte-wise as the SDKs do.
+    std::sort(pairs.begin(), pairs.end());
+    std::string out;
+    for (const auto& [key, value] : pairs)
+    {
+        if (!out.empty())
+            out.push_back('&');
+        out += rfc3986_encode(key);
+        out.push_back('=');
+        out += rfc3986_encode(value);
+    }
+    return out;
+}
+
+std::string canonical_uri(std::string_view path)
+{
+    const std::string decoded = lenient_decode(path);
+    std::string out;
+    out.reserve(decoded.size() + 1);
+    std::size_t start = 0;
+    while (true)
+    {
+        auto slash = decoded.find('/', start);
+        auto segment = std::string_view(decoded).substr(
+            start,
+            slash == std::string::npos ? std::string::npos : slash - start
+        );
+        out += rfc3986_encode(segment);
+        if (slash == std::string::npos)
+            break;
+        out.push_back('/');
+        start = slash + 1;
+    }
+    if (out.empty() || out.back() != '/')
+        out.push_back('/');
+    return out;
+}
+
+std::string format_sdk_date(core::wall_time t)
+{
+    using namespace std::chrono;
+    const auto secs = floor<seconds>(t);
+    const auto day = floor<days>(secs);
+    const year_month_day ymd{day};
+    const hh_mm_ss hms{secs - day};
+    char buf[32];
+    std::snprintf(
+        buf,
+        sizeof(buf),
+        "%04d%02u%02uT%02d%02d%02dZ",
+        static_cast<int>(ymd.year()),
+        static_cast<unsigned>(ymd.month()),
+        static_cast<unsigned>(ymd.day()),
+        static_cast<int>(hms.hours().count()),
+        static_cast<int>(hms.minutes().count()),
+        static_cast<int>(hms.seconds().count())
+    );
+    return buf;
+}
+
+std::optional<core::wall_time> parse_sdk_date(std::string_view s)
+{
+    using namespace std::chrono;
+    if (s.size() != 16 || s[8] != 'T' || s[15] != 'Z')
+        return std::nullopt;
+    const int century = two_digits(s, 0);
+    const int yy = two_digits(s, 2);
+    const int mon = two_digits(s, 4);
+    const int dd = two_digits(s, 6);
+    const int hh = two_digits(s, 9);
+    const int mi = two_digits(s, 11);
+    const int ss = two_digits(s, 13);
+    if (century < 0 || yy < 0 || mon < 0 || dd < 0 || hh < 0 || mi < 0 || ss < 0)
+        return std::nullopt;
+    if (hh > 23 || mi > 59 || ss > 59)
+        return std::nullopt;
+    const year_month_day ymd{
+        year{century * 100 + yy},
+        month{static_cast<unsigned>(mon)},
+        day{static_cast<unsigned>(dd)}};
+    if (!ymd.ok())
+        return std::nullopt;
+    return core::wall_time(sys_days{ymd} + hours{hh} + minutes{mi} + seconds{ss});
+}
+
+}  // namespace drsmon::auth
