@@ -189,3 +189,32 @@ TEST(SignerVectors, ReproducesGoSdkVectorsWithItsHeaderSelection)
         EXPECT_EQ(verify(vi, secret_for, *date), verify_status::ok);
     }
 }
+
+// Vector 4 lists X-Security-Token among its headers; credentials carrying the token sign the same.
+TEST(SignerVectors, SecurityTokenFromCredentialsSignsLikeTheTokenVector)
+{
+    const auto& vec = vectors_file().at("vectors").get_array().at(3);
+    const auto& in = vec.at("input");
+    auto headers = headers_of(in.at("headers_before_signing").get_object());
+    std::string token;
+    std::erase_if(headers, [&](const header& h) {
+        if (h.name != "X-Security-Token")
+            return false;
+        token = h.value;
+        return true;
+    });
+    ASSERT_FALSE(token.empty());
+    sign_input si{
+        str(in, "method"),
+        str(in, "host"),
+        str(in, "resource_path"),
+        query_of(in.at("query_params_in_order_given").get_array()),
+        headers,
+        {}};
+    const auto out = sign(
+        si,
+        credentials{str(in, "ak"), str(in, "sk"), token},
+        *parse_sdk_date(str(in, "date"))
+    );
+    EXPECT_EQ(out.authorization, str(vec.at("expected"), "authorization"));
+}

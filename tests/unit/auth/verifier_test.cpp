@@ -162,6 +162,15 @@ TEST(Verify, RejectsDateSixteenMinutesOffButAcceptsFourteen)
     EXPECT_EQ(verify(f.request(), secret_for, signed_at + 2min, 60s), verify_status::clock_skew);
 }
 
+TEST(Verify, RejectsSignaturesThatDoNotCoverTheDate)
+{
+    fixture f;
+    auto req = f.request();
+    auto* auth = find(req.headers, "Authorization");
+    auth->value.replace(auth->value.find(";x-sdk-date"), 11, "");
+    EXPECT_EQ(verify(req, secret_for, signed_at), verify_status::malformed);
+}
+
 TEST(ParseAuthorization, ReadsAllThreeFields)
 {
     auto p = parse_authorization("SDK-HMAC-SHA256 Access=AK1, SignedHeaders=Host;x-sdk-date, Signature=abcd");
