@@ -1,0 +1,473 @@
+#include "drsmon/http/client.hpp"
+#include "drsmon/http/gzip.hpp"
+#include "drsmon/http/proxy.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+#include <spdlog/spdlog.h>
+
+#include <list>
+#include <map>
+#include <optional>
+#include <vector>
+
+namespace drsmon::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+namespace ssl = boost::asio::ssl;
+using boost::system::error_code;
+using tcp = asio::ip::tcp;
+using namespace asio::experimental::awaitable_operators;
+
+namespace {
+
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+constexpr std::size_t header_limit = 64 * 1024;
+
+// One kept-alive connection: a plain TCP stream or TLS over one.
+struct connection
+{
+    std::optional<beast::tcp_stream> plain;
+    std::optional<ssl::stream<beast::tcp_stream>> secure;
+    beast::flat_buffer buffer;
+
+    beast::tcp_stream& lowest() { return secure ? secure->next_layer() : *plain; }
+};
+
+// The outcome of writing one request and reading its response on a connection.
+struct exchange_result
+{
+    error_code ec;
+    const char* stage = "";
+    bool got_bytes = false;      // any byte of the response arrived
+    bool eof_delimited = false;  // the body ended with the connection
+    bhttp::response<bhttp::string_body> msg;
+};
+
+core::error make(core::errc e, std::string detail) { return core::make_error(e, "http", std::move(detail)); }
+
+// Maps an I/O failure onto the project's classes. Truncation after the handshake is a network
+// failure (the peer went away), not a TLS one.
+core::error io_error(const error_code& ec, std::string_view what, std::size_t limit)
+{
+    if (ec == bhttp::error::body_limit)
+        return make(core::errc::too_large, "response body exceeds " + std::to_string(limit) + " bytes");
+    if (ec == asio::error::operation_aborted)
+        return make(core::errc::cancelled, std::string(what) + ": cancelled");
+    if (ec == ssl::error::stream_truncated || ec == bhttp::error::partial_message ||
+        ec == bhttp::error::end_of_stream)
+        return make(
+            core::errc::network,
+            std::string(what) + ": connection closed by peer (" + ec.message() + ")"
+        );
+    auto err = make(core::classify(ec), std::string(what) + ": " + ec.message());
+    return err;
+}
+
+std::string verify_detail(SSL* handle, const error_code& ec)
+{
+    const long result = SSL_get_verify_result(handle);
+    if (result != X509_V_OK)
+        return std::string("certificate verify failed: ") + X509_verify_cert_error_string(result);
+    return ec.message();
+}
+
+template <class Stream>
+asio::awaitable<exchange_result> exchange(
+    Stream& stream,
+    beast::flat_buffer& buffer,
+    bhttp::request<bhttp::string_body>& msg,
+    std::size_t limit
+)
+{
+    exchange_result out;
+    auto [wec, written] = co_await bhttp::async_write(stream, msg, use_tuple);
+    (void)written;
+    if (wec)
+    {
+        out.ec = wec;
+        out.stage = "write request";
+        co_return out;
+    }
+    bhttp::response_parser<bhttp::string_body> parser;
+    parser.body_limit(limit);
+    parser.header_limit(header_limit);
+    if (msg.method() == bhttp::verb::head)
+        parser.skip(true);
+    auto [rec, read] = co_await bhttp::async_read(stream, buffer, parser, use_tuple);
+    (void)read;
+    // A server that ends an EOF-delimited body without close_notify truncates the TLS stream;
+    // the body is complete all the same.
+    if (rec == ssl::error::stream_truncated && parser.is_header_done() && parser.need_eof())
+    {
+        error_code eof_ec;
+        parser.put_eof(eof_ec);
+        if (!eof_ec)
+            rec = {};
+    }
+    out.got_bytes = parser.got_some() || buffer.size() > 0;
+    if (rec)
+    {
+        out.ec = rec;
+        out.stage = "read response";
+        co_return out;
+    }
+    out.eof_delimited = parser.need_eof();
+    out.msg = parser.release();
+    co_return out;
+}
+
+asio::awaitable<core::errc> watchdog(asio::steady_timer& timer)
+{
+    auto [ec] = co_await timer.async_wait(use_tuple);
+    co_return ec ? core::errc::cancelled : core::errc::timeout;
+}
+
+}  // namespace
+
+class client::impl : public std::enable_shared_from_this<impl>
+{
+public:
+    impl(asio::any_io_executor ex, client_options opts, std::shared_ptr<spdlog::logger> log)
+        : ex_(std::move(ex)), opts_(std::move(opts)), log_(std::move(log))
+    {
+        if (!log_)
+            log_ = std::make_shared<spdlog::logger>("http");
+        error_code ec;
+        if (opts_.ca_file.empty())
+        {
+            ctx_.set_default_verify_paths(ec);
+            if (ec)
+                ctx_error_ = make(core::errc::tls, "cannot load the system CA certificates: " + ec.message());
+        }
+        else
+        {
+            ctx_.load_verify_file(opts_.ca_file, ec);
+            if (ec)
+                ctx_error_ = make(
+                    core::errc::tls,
+                    "cannot load ca_file " + opts_.ca_file + ": " + ec.message()
+                );
+        }
+        ctx_.set_options(
+            ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+            ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1
+        );
+    }
+
+    asio::awaitable<core::result<response>> send(url origin, request req)
+    {
+        auto self = shared_from_this();
+        try
+        {
+            if (origin.is_tls() && ctx_error_)
+                co_return *ctx_error_;
+            auto proxy = select_proxy(origin, opts_, env_);
+            if (!proxy)
+                co_return proxy.error();
+
+            asio::steady_timer timer(ex_, opts_.timeout);
+            const auto registration = inflight_.insert(inflight_.end(), &timer);
+            auto outcome = co_await (perform(origin, *proxy, std::move(req)) || watchdog(timer));
+            inflight_.erase(registration);
+            if (outcome.index() == 0)
+                co_return std::move(std::get<0>(outcome));
+            if (std::get<1>(outcome) == core::errc::timeout)
+                co_return make(
+                    core::errc::timeout,
+                    "request to " + origin.host_header() + " took longer than " +
+                        std::to_string(opts_.timeout.count()) + " ms"
+                );
+            co_return make(core::errc::cancelled, "request to " + origin.host_header() + " cancelled");
+        }
+        catch (const std::exception& e)
+        {
+            co_return make(core::errc::network, std::string("unexpected failure: ") + e.what());
+        }
+    }
+
+    void close()
+    {
+        for (auto* timer : inflight_)
+            timer->cancel();
+        for (auto& [key, conns] : idle_)
+        {
+            for (auto& conn : conns)
+            {
+                error_code ignored;
+                conn->lowest().socket().close(ignored);
+            }
+        }
+        idle_.clear();
+    }
+
+    std::size_t idle_count() const noexcept
+    {
+        std::size_t n = 0;
+        for (const auto& [key, conns] : idle_)
+            n += conns.size();
+        return n;
+    }
+
+private:
+    bhttp::request<bhttp::string_body> build(const url& origin, const std::optional<url>& proxy, request& req)
+        const
+    {
+        bhttp::request<bhttp::string_body> msg;
+        msg.version(11);
+        const auto verb = bhttp::string_to_verb(req.method);
+        if (verb == bhttp::verb::unknown)
+            msg.method_string(req.method);
+        else
+            msg.method(verb);
+        // Plain http through a proxy uses the absolute form (RFC 9112 §3.2.2).
+        if (proxy && !origin.is_tls())
+            msg.target(origin.scheme + "://" + origin.host_header() + req.target);
+        else
+            msg.target(req.target);
+        for (const auto& h : req.headers)
+            msg.insert(h.name, h.value);
+        if (req.header_value("Host").empty())
+            msg.set(bhttp::field::host, origin.host_header());
+        if (req.header_value("User-Agent").empty() && !opts_.user_agent.empty())
+            msg.set(bhttp::field::user_agent, opts_.user_agent);
+        if (req.header_value("Accept-Encoding").empty())
+            msg.set(bhttp::field::accept_encoding, "gzip");
+        msg.body() = std::move(req.body);
+        msg.prepare_payload();
+        return msg;
+    }
+
+    asio::awaitable<core::result<response>> perform(url origin, std::optional<url> proxy, request req)
+    {
+        auto msg = build(origin, proxy, req);
+        const std::string key = origin.scheme + "://" + origin.authority() +
+                                (proxy ? " via " + proxy->authority() : "");
+        for (int attempt = 0;; ++attempt)
+        {
+            // The retry always dials afresh: another idle connection may be just as stale.
+            std::unique_ptr<connection> conn = attempt == 0 ? take_idle(key) : nullptr;
+            const bool reused = conn != nullptr;
+            if (!conn)
+            {
+                auto opened = co_await open(origin, proxy);
+                if (!opened)
+                    co_return opened.error();
+                conn = std::move(*opened);
+            }
+            exchange_result
+                x = conn->secure ? co_await exchange(*conn->secure, conn->buffer, msg, opts_.max_body_bytes)
+                                 : co_await exchange(*conn->plain, conn->buffer, msg, opts_.max_body_bytes);
+            if (x.ec)
+            {
+                if (reused && attempt == 0 && !x.got_bytes && x.ec != asio::error::operation_aborted)
+                {
+                    log_->debug(
+                        "http: pooled connection to {} failed ({}), retrying on a new one",
+                        key,
+                        x.ec.message()
+                    );
+                    continue;
+                }
+                co_return io_error(
+                    x.ec,
+                    std::string(x.stage) + " from " + origin.host_header(),
+                    opts_.max_body_bytes
+                );
+            }
+            const bool keep = x.msg.keep_alive() && !x.eof_delimited;
+            auto resp = to_response(x.msg);
+            if (!resp)
+                co_return resp.error();
+            log_->debug("http: {} {}{} -> {}", req.method, origin.host_header(), req.target, resp->status);
+            if (keep)
+                put_idle(key, std::move(conn));
+            co_return std::move(*resp);
+        }
+    }
+
+    core::result<response> to_response(bhttp::response<bhttp::string_body>& msg) const
+    {
+        response out;
+        out.status = msg.result_int();
+        const auto encoding = msg[bhttp::field::content_encoding];
+        const bool gzipped = iequals(encoding, "gzip") || iequals(encoding, "x-gzip");
+        for (const auto& f : msg)
+        {
+            if (gzipped &&
+                (f.name() == bhttp::field::content_encoding || f.name() == bhttp::field::content_length))
+                continue;
+            out.headers.push_back({std::string(f.name_string()), std::string(f.value())});
+        }
+        if (gzipped)
+        {
+            auto decoded = gunzip(msg.body(), opts_.max_body_bytes);
+            if (!decoded)
+                return decoded.error();
+            out.body = std::move(*decoded);
+        }
+        else
+        {
+            out.body = std::move(msg.body());
+        }
+        return out;
+    }
+
+    asio::awaitable<core::result<std::unique_ptr<connection>>> open(url origin, std::optional<url> proxy)
+    {
+        const url& dial = proxy ? *proxy : origin;
+        const std::string peer = proxy ? "proxy " + dial.authority() : dial.authority();
+        tcp::resolver resolver(ex_);
+        auto [rec, endpoints] = co_await resolver
+                                    .async_resolve(dial.host, std::to_string(dial.port), use_tuple);
+        if (rec)
+            co_return io_error(rec, "resolve " + peer, 0);
+        beast::tcp_stream stream(ex_);
+        auto [cec, endpoint] = co_await stream.async_connect(endpoints, use_tuple);
+        (void)endpoint;
+        if (cec)
+            co_return io_error(cec, "connect to " + peer, 0);
+        error_code ignored;
+        stream.socket().set_option(tcp::no_delay(true), ignored);
+
+        auto conn = std::make_unique<connection>();
+        if (proxy && origin.is_tls())
+        {
+            auto tunnel = co_await connect_tunnel(stream, conn->buffer, origin, peer);
+            if (!tunnel)
+                co_return tunnel.error();
+        }
+        if (!origin.is_tls())
+        {
+            conn->plain.emplace(std::move(stream));
+            co_return conn;
+        }
+
+        auto& tls = conn->secure.emplace(std::move(stream), ctx_);
+        SSL* handle = tls.native_handle();
+        const bool ip = is_ip_literal(origin.host);
+        // SNI carries names only (RFC 6066 §3).
+        if (!ip && !SSL_set_tlsext_host_name(handle, origin.host.c_str()))
+            co_return make(core::errc::tls, "cannot set SNI for " + origin.host);
+        if (opts_.insecure_skip_verify)
+        {
+            tls.set_verify_mode(ssl::verify_none);
+        }
+        else
+        {
+            tls.set_verify_mode(ssl::verify_peer);
+            // OpenSSL's own host check reports "hostname mismatch" / "IP address mismatch" precisely.
+            const int ok = ip ? X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(handle), origin.host.c_str())
+                              : SSL_set1_host(handle, origin.host.c_str());
+            if (ok != 1)
+                co_return make(core::errc::tls, "cannot set the expected host name " + origin.host);
+        }
+        auto [hec] = co_await tls.async_handshake(ssl::stream_base::client, use_tuple);
+        if (hec)
+        {
+            if (hec == asio::error::operation_aborted)
+                co_return make(
+                    core::errc::cancelled,
+                    "TLS handshake with " + origin.authority() + ": cancelled"
+                );
+            const auto kind = core::classify(hec) == core::errc::tls ? core::errc::tls : core::classify(hec);
+            co_return make(
+                kind,
+                "TLS handshake with " + origin.authority() + ": " + verify_detail(handle, hec)
+            );
+        }
+        co_return conn;
+    }
+
+    asio::awaitable<core::result<void>> connect_tunnel(
+        beast::tcp_stream& stream,
+        beast::flat_buffer& buffer,
+        url origin,
+        std::string peer
+    )
+    {
+        bhttp::request<bhttp::empty_body> connect{bhttp::verb::connect, origin.authority(), 11};
+        connect.set(bhttp::field::host, origin.authority());
+        if (!opts_.user_agent.empty())
+            connect.set(bhttp::field::user_agent, opts_.user_agent);
+        auto [wec, written] = co_await bhttp::async_write(stream, connect, use_tuple);
+        (void)written;
+        if (wec)
+            co_return io_error(wec, "send CONNECT to " + peer, 0);
+        bhttp::response_parser<bhttp::empty_body> parser;
+        // A successful CONNECT response has no body, whatever its headers say.
+        parser.skip(true);
+        auto [rec, read] = co_await bhttp::async_read(stream, buffer, parser, use_tuple);
+        (void)read;
+        if (rec)
+        {
+            if (rec == asio::error::operation_aborted)
+                co_return io_error(rec, "CONNECT via " + peer, 0);
+            co_return make(core::errc::proxy, "CONNECT via " + peer + " failed: " + rec.message());
+        }
+        const unsigned status = parser.get().result_int();
+        if (status < 200 || status > 299)
+            co_return make(
+                core::errc::proxy,
+                peer + " refused CONNECT to " + origin.authority() + ": " + std::to_string(status) + " " +
+                    std::string(parser.get().reason())
+            );
+        co_return core::result<void>();
+    }
+
+    std::unique_ptr<connection> take_idle(const std::string& key)
+    {
+        auto it = idle_.find(key);
+        if (it == idle_.end() || it->second.empty())
+            return nullptr;
+        auto conn = std::move(it->second.back());
+        it->second.pop_back();
+        return conn;
+    }
+
+    void put_idle(const std::string& key, std::unique_ptr<connection> conn)
+    {
+        auto& conns = idle_[key];
+        if (conns.size() < opts_.max_idle_per_origin)
+            conns.push_back(std::move(conn));
+    }
+
+    asio::any_io_executor ex_;
+    client_options opts_;
+    std::shared_ptr<spdlog::logger> log_;
+    ssl::context ctx_{ssl::context::tls_client};
+    std::optional<core::error> ctx_error_;
+    env_lookup env_ = process_environment();
+    std::map<std::string, std::vector<std::unique_ptr<connection>>> idle_;
+    std::list<asio::steady_timer*> inflight_;
+};
+
+client::client(asio::any_io_executor ex, client_options opts, std::shared_ptr<spdlog::logger> log)
+    : impl_(std::make_shared<impl>(std::move(ex), std::move(opts), std::move(log)))
+{
+}
+
+client::~client() { impl_->close(); }
+
+asio::awaitable<core::result<response>> client::send(url origin, request req)
+{
+    auto keep = impl_;
+    co_return co_await keep->send(std::move(origin), std::move(req));
+}
+
+void client::close() { impl_->close(); }
+
+std::size_t client::idle_connections() const noexcept { return impl_->idle_count(); }
+
+}  // namespace drsmon::http
