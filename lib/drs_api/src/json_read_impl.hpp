@@ -1,0 +1,33 @@
+#pragma once
+
+#include <boost/json/monotonic_resource.hpp>
+#include <boost/json/parse.hpp>
+
+namespace drsmon::drs_api::detail {
+
+core::error invalid_json_error(api which, const boost::system::error_code& ec);
+
+template <class T, class Fn>
+core::result<T> read_document(api which, std::string_view body, Fn&& fn)
+{
+    // One arena per document: the tree is freed in one go, and small bodies never
+    // touch the heap for it.
+    unsigned char buffer[4096];
+    json::monotonic_resource arena(buffer, sizeof(buffer));
+    json::parse_options options;
+    options.max_depth = 64;
+    boost::system::error_code ec;
+    const json::value doc = json::parse(json::string_view(body.data(), body.size()), ec, &arena, options);
+    if (ec)
+        return invalid_json_error(which, ec);
+    reader r(which);
+    const json::object* root = r.root(doc);
+    if (!root)
+        return r.take_error();
+    T out = fn(r, *root);
+    if (!r.ok())
+        return r.take_error();
+    return out;
+}
+
+}  // namespace drsmon::drs_api::detail

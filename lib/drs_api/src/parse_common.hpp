@@ -1,0 +1,32 @@
+#pragma once
+
+// Readers of response parts shared by the v3 and v5 parsers.
+
+#include "json_read.hpp"
+
+namespace drsmon::drs_api::detail {
+
+// progress fields of a v3 batch-progress item or a v5 progress_info object. The delay
+// prefers the millisecond field; v3 spells it incre_*, v5 incr_*.
+progress_snapshot read_progress(reader& r, const json::object& o, const jpath& at);
+
+// result/process/total_passed_rate and the item list (v3 precheck_result, v5
+// precheck_results).
+precheck_summary read_precheck(reader& r, const json::object& o, const jpath& at);
+
+// Applies fn(reader&, const json::object& item, const jpath& at) to each element of a
+// list that must hold objects; stops at the first failure.
+template <class Fn>
+void for_each_object(reader& r, const json::array* list, const jpath& at, Fn&& fn)
+{
+    if (!list)
+        return;
+    for (std::size_t i = 0; i < list->size() && r.ok(); ++i)
+    {
+        const jpath item_at = at.at(i);
+        if (const json::object* o = r.element((*list)[i], item_at))
+            fn(*o, item_at);
+    }
+}
+
+}  // namespace drsmon::drs_api::detail

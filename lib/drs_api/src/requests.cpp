@@ -1,0 +1,239 @@
+#include "drsmon/drs_api/requests.hpp"
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+
+namespace drsmon::drs_api {
+
+namespace json = boost::json;
+
+namespace {
+
+bool is_unreserved(char c) noexcept
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_' || c == '.' || c == '~';
+}
+
+// IDs are UUID-like, but a stray '/' or '?' from a config file must not change the API
+// called, so every segment is percent-encoded.
+void append_segment(std::string& out, std::string_view segment)
+{
+    static constexpr char hex[] = "0123456789ABCDEF";
+    out.push_back('/');
+    for (char c : segment)
+    {
+        if (is_unreserved(c))
+        {
+            out.push_back(c);
+        }
+        else
+        {
+            const auto b = static_cast<unsigned char>(c);
+            out.push_back('%');
+            out.push_back(hex[b >> 4]);
+            out.push_back(hex[b & 0xF]);
+        }
+    }
+}
+
+std::string make_path(std::initializer_list<std::string_view> segments)
+{
+    std::string out;
+    for (auto s : segments)
+        append_segment(out, s);
+    return out;
+}
+
+json::array jobs_array(std::span<const std::string> job_ids)
+{
+    json::array jobs;
+    jobs.reserve(job_ids.size());
+    for (const auto& id : job_ids)
+        jobs.emplace_back(json::string_view(id));
+    return jobs;
+}
+
+json::object page_req(std::int64_t cur_page, std::int64_t per_page)
+{
+    return json::object{
+        {"cur_page", cur_page},
+        {"per_page", per_page}
+    };
+}
+
+request_spec post(api which, std::string path, const json::object& body)
+{
+    return request_spec{which, "POST", std::move(path), {}, json::serialize(body)};
+}
+
+request_spec jobs_only(
+    api which,
+    std::string_view project_id,
+    std::string_view leaf,
+    std::span<const std::string> ids
+)
+{
+    json::object body;
+    body["jobs"] = jobs_array(ids);
+    return post(which, make_path({"v3", project_id, "jobs", leaf}), body);
+}
+
+request_spec jobs_paged(
+    api which,
+    std::string_view project_id,
+    std::string_view leaf,
+    std::span<const std::string> ids
+)
+{
+    json::object body;
+    body["jobs"] = jobs_array(ids);
+    body["page_req"] = page_req(1, static_cast<std::int64_t>(ids.size()));
+    return post(which, make_path({"v3", project_id, "jobs", leaf}), body);
+}
+
+}  // namespace
+
+const char* to_string(struct_object_type t) noexcept
+{
+    switch (t)
+    {
+    case struct_object_type::database: return "database";
+    case struct_object_type::schema: return "schema";
+    case struct_object_type::table: return "table";
+    case struct_object_type::view: return "view";
+    case struct_object_type::procedure: return "procedure";
+    case struct_object_type::trigger: return "trigger";
+    case struct_object_type::index: return "index";
+    case struct_object_type::table_indexs: return "table_indexs";
+    case struct_object_type::table_structure: return "table_structure";
+    }
+    return "table";
+}
+
+const char* to_string(db_use_type t) noexcept
+{
+    switch (t)
+    {
+    case db_use_type::migration: return "migration";
+    case db_use_type::sync: return "sync";
+    case db_use_type::cloud_data_guard: return "cloudDataGuard";
+    }
+    return "migration";
+}
+
+const char* to_string(collect_type t) noexcept
+{
+    switch (t)
+    {
+    case collect_type::source: return "source";
+    case collect_type::modified: return "modified";
+    case collect_type::synchronized: return "synchronized";
+    }
+    return "source";
+}
+
+request_spec batch_status_request(std::string_view project_id, std::span<const std::string> job_ids)
+{
+    return jobs_paged(api::batch_status, project_id, "batch-status", job_ids);
+}
+
+request_spec batch_progress_request(std::string_view project_id, std::span<const std::string> job_ids)
+{
+    return jobs_only(api::batch_progress, project_id, "batch-progress", job_ids);
+}
+
+request_spec batch_detail_request(std::string_view project_id, std::span<const std::string> job_ids)
+{
+    return jobs_paged(api::batch_detail, project_id, "batch-detail", job_ids);
+}
+
+request_spec batch_precheck_result_request(std::string_view project_id, std::span<const std::string> job_ids)
+{
+    return jobs_only(api::batch_precheck_result, project_id, "batch-precheck-result", job_ids);
+}
+
+request_spec batch_struct_process_request(std::string_view project_id, std::span<const std::string> job_ids)
+{
+    return jobs_only(api::batch_struct_process, project_id, "batch-struct-process", job_ids);
+}
+
+request_spec batch_struct_detail_request(
+    std::string_view project_id,
+    std::span<const std::string> job_ids,
+    struct_object_type type,
+    int cur_page,
+    int per_page
+)
+{
+    json::object body;
+    body["jobs"] = jobs_array(job_ids);
+    body["page_req"] = page_req(cur_page, per_page);
+    return post(
+        api::batch_struct_detail,
+        make_path({"v3", project_id, "jobs", to_string(type), "batch-struct-detail"}),
+        body
+    );
+}
+
+request_spec job_list_request(std::string_view project_id, int cur_page, int per_page, db_use_type use_type)
+{
+    const json::object body{
+        {"cur_page",    cur_page           },
+        {"per_page",    per_page           },
+        {"db_use_type", to_string(use_type)}
+    };
+    return post(api::job_list, make_path({"v3", project_id, "jobs"}), body);
+}
+
+request_spec async_job_detail_request(
+    std::string_view project_id,
+    std::string_view async_job_id,
+    int offset,
+    int limit
+)
+{
+    return request_spec{
+        api::async_job_detail,
+        "GET",
+        make_path({"v5",                              project_id, "batch-async-jobs", async_job_id}
+        ),
+        {{"offset", std::to_string(offset)},               {"limit", std::to_string(limit)}},
+        {}
+    };
+}
+
+request_spec db_objects_collect_request(
+    std::string_view project_id,
+    std::string_view job_id,
+    collect_type type,
+    bool is_refresh
+)
+{
+    const json::object body{
+        {"type",       to_string(type)              },
+        {"is_refresh", is_refresh ? "true" : "false"}
+    };
+    return post(
+        api::db_objects_collect,
+        make_path({"v5.1", project_id, "jobs", job_id, "db-objects", "collect"}),
+        body
+    );
+}
+
+request_spec collection_status_request(
+    std::string_view project_id,
+    std::string_view job_id,
+    std::string_view query_id
+)
+{
+    return request_spec{
+        api::collection_status,
+        "GET",
+        make_path({"v5", project_id, "jobs", job_id, "db-objects", "collection-status"}),
+        {{"query_id", std::string(query_id)}},
+        {}};
+}
+
+}  // namespace drsmon::drs_api

@@ -1,0 +1,159 @@
+#include "drsmon/drs_api/api.hpp"
+#include "drsmon/drs_api/requests.hpp"
+
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+#include <vector>
+
+using namespace drsmon::drs_api;
+
+namespace {
+
+const std::vector<std::string> two_ids{"9a47-jb21", "dc67-jb21"};
+
+}  // namespace
+
+TEST(DrsApiNames, AreTheBoundedLabelValues)
+{
+    EXPECT_STREQ(api_name(api::batch_status), "batch-status");
+    EXPECT_STREQ(api_name(api::batch_progress), "batch-progress");
+    EXPECT_STREQ(api_name(api::batch_detail), "batch-detail");
+    EXPECT_STREQ(api_name(api::batch_precheck_result), "batch-precheck-result");
+    EXPECT_STREQ(api_name(api::batch_struct_process), "batch-struct-process");
+    EXPECT_STREQ(api_name(api::batch_struct_detail), "batch-struct-detail");
+    EXPECT_STREQ(api_name(api::job_list), "job-list");
+    EXPECT_STREQ(api_name(api::async_job_detail), "batch-async-jobs");
+    EXPECT_STREQ(api_name(api::db_objects_collect), "db-objects-collect");
+    EXPECT_STREQ(api_name(api::collection_status), "collection-status");
+}
+
+TEST(DrsApiNames, AreUniqueAcrossAllApis)
+{
+    std::set<std::string> names;
+    for (api a : all_apis)
+        names.insert(api_name(a));
+    EXPECT_EQ(names.size(), std::size(all_apis));
+}
+
+TEST(DrsApiRequests, BatchStatusAlwaysSendsPageReqSizedToTheIds)
+{
+    const auto r = batch_status_request("p1", two_ids);
+    EXPECT_EQ(r.which, api::batch_status);
+    EXPECT_EQ(r.method, "POST");
+    EXPECT_EQ(r.path, "/v3/p1/jobs/batch-status");
+    EXPECT_TRUE(r.query.empty());
+    EXPECT_EQ(r.body, R"({"jobs":["9a47-jb21","dc67-jb21"],"page_req":{"cur_page":1,"per_page":2}})");
+}
+
+TEST(DrsApiRequests, BatchDetailAlwaysSendsPageReqSizedToTheIds)
+{
+    const std::vector<std::string> one{"a"};
+    const auto r = batch_detail_request("p1", one);
+    EXPECT_EQ(r.which, api::batch_detail);
+    EXPECT_EQ(r.path, "/v3/p1/jobs/batch-detail");
+    EXPECT_EQ(r.body, R"({"jobs":["a"],"page_req":{"cur_page":1,"per_page":1}})");
+}
+
+TEST(DrsApiRequests, UnpagedBatchApisSendOnlyTheJobs)
+{
+    const auto progress = batch_progress_request("p1", two_ids);
+    EXPECT_EQ(progress.path, "/v3/p1/jobs/batch-progress");
+    EXPECT_EQ(progress.body, R"({"jobs":["9a47-jb21","dc67-jb21"]})");
+    const auto precheck = batch_precheck_result_request("p1", two_ids);
+    EXPECT_EQ(precheck.which, api::batch_precheck_result);
+    EXPECT_EQ(precheck.path, "/v3/p1/jobs/batch-precheck-result");
+    EXPECT_EQ(precheck.body, progress.body);
+    const auto process = batch_struct_process_request("p1", two_ids);
+    EXPECT_EQ(process.which, api::batch_struct_process);
+    EXPECT_EQ(process.path, "/v3/p1/jobs/batch-struct-process");
+    EXPECT_EQ(process.body, progress.body);
+}
+
+TEST(DrsApiRequests, BatchStructDetailPutsTheTypeInThePathAndPagingInPageReq)
+{
+    const std::vector<std::string> one{"0ea5c5a0-e1b5-4421-80a9-7c9ff27jb502"};
+    const auto r = batch_struct_detail_request("p1", one, struct_object_type::table_indexs, 2, 10);
+    EXPECT_EQ(r.which, api::batch_struct_detail);
+    EXPECT_EQ(r.method, "POST");
+    EXPECT_EQ(r.path, "/v3/p1/jobs/table_indexs/batch-struct-detail");
+    EXPECT_EQ(
+        r.body,
+        R"({"jobs":["0ea5c5a0-e1b5-4421-80a9-7c9ff27jb502"],"page_req":{"cur_page":2,"per_page":10}})"
+    );
+}
+
+TEST(DrsApiRequests, StructObjectTypesSpellThePathValues)
+{
+    EXPECT_STREQ(to_string(struct_object_type::database), "database");
+    EXPECT_STREQ(to_string(struct_object_type::schema), "schema");
+    EXPECT_STREQ(to_string(struct_object_type::table), "table");
+    EXPECT_STREQ(to_string(struct_object_type::view), "view");
+    EXPECT_STREQ(to_string(struct_object_type::procedure), "procedure");
+    EXPECT_STREQ(to_string(struct_object_type::trigger), "trigger");
+    EXPECT_STREQ(to_string(struct_object_type::index), "index");
+    EXPECT_STREQ(to_string(struct_object_type::table_structure), "table_structure");
+}
+
+TEST(DrsApiRequests, JobListSendsPagingAndDbUseType)
+{
+    const auto r = job_list_request("p1", 1, 100, db_use_type::cloud_data_guard);
+    EXPECT_EQ(r.which, api::job_list);
+    EXPECT_EQ(r.method, "POST");
+    EXPECT_EQ(r.path, "/v3/p1/jobs");
+    EXPECT_EQ(r.body, R"({"cur_page":1,"per_page":100,"db_use_type":"cloudDataGuard"})");
+    EXPECT_STREQ(to_string(db_use_type::migration), "migration");
+    EXPECT_STREQ(to_string(db_use_type::sync), "sync");
+}
+
+TEST(DrsApiRequests, AsyncJobDetailIsAGetWithOffsetAndLimit)
+{
+    const auto r = async_job_detail_request("p1", "async-1", 20, 10);
+    EXPECT_EQ(r.which, api::async_job_detail);
+    EXPECT_EQ(r.method, "GET");
+    EXPECT_EQ(r.path, "/v5/p1/batch-async-jobs/async-1");
+    const std::vector<std::pair<std::string, std::string>> q{
+        {"offset", "20"},
+        {"limit",  "10"}
+    };
+    EXPECT_EQ(r.query, q);
+    EXPECT_TRUE(r.body.empty());
+}
+
+TEST(DrsApiRequests, CollectSendsIsRefreshAsAString)
+{
+    const auto r = db_objects_collect_request("p1", "job-1", collect_type::source, true);
+    EXPECT_EQ(r.which, api::db_objects_collect);
+    EXPECT_EQ(r.method, "POST");
+    EXPECT_EQ(r.path, "/v5.1/p1/jobs/job-1/db-objects/collect");
+    EXPECT_EQ(r.body, R"({"type":"source","is_refresh":"true"})");
+    EXPECT_EQ(
+        db_objects_collect_request("p1", "job-1", collect_type::synchronized, false).body,
+        R"({"type":"synchronized","is_refresh":"false"})"
+    );
+    EXPECT_STREQ(to_string(collect_type::modified), "modified");
+}
+
+TEST(DrsApiRequests, CollectionStatusIsAGetWithQueryId)
+{
+    const auto r = collection_status_request("p1", "job-1", "q-9");
+    EXPECT_EQ(r.which, api::collection_status);
+    EXPECT_EQ(r.method, "GET");
+    EXPECT_EQ(r.path, "/v5/p1/jobs/job-1/db-objects/collection-status");
+    ASSERT_EQ(r.query.size(), 1u);
+    EXPECT_EQ(r.query[0].first, "query_id");
+    EXPECT_EQ(r.query[0].second, "q-9");
+}
+
+TEST(DrsApiRequests, PathSegmentsArePercentEncoded)
+{
+    const auto r = collection_status_request("p/1", "job 1?x", "q");
+    EXPECT_EQ(r.path, "/v5/p%2F1/jobs/job%201%3Fx/db-objects/collection-status");
+}
+
+TEST(DrsApiRequests, JobIdsAreJsonEscapedInTheBody)
+{
+    const std::vector<std::string> odd{"a\"b"};
+    EXPECT_EQ(batch_progress_request("p", odd).body, R"({"jobs":["a\"b"]})");
+}
