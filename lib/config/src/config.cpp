@@ -1,0 +1,882 @@
+#include "drsmon/config/config.hpp"
+#include "drsmon/config/duration.hpp"
+#include "drsmon/config/url.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <charconv>
+#include <filesystem>
+#include <fstream>
+#include <initializer_list>
+#include <map>
+#include <sstream>
+
+namespace drsmon::config {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// The walker below is deeply nested and stops at the first problem. One internal exception
+// type keeps each check on one line; it never leaves this file (load_string catches it).
+struct invalid
+{
+    core::error err;
+};
+
+// One value in the document with where it came from.
+struct field
+{
+    std::string path;  // "projects[0].auth.type"
+    int line;          // 1-based
+    YAML::Node node;
+};
+
+std::string in_quotes(std::string_view s) { return "\"" + std::string(s) + "\""; }
+
+std::string lower(std::string_view s)
+{
+    std::string out(s);
+    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) {
+        return static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    });
+    return out;
+}
+
+bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+
+bool is_lower_alnum(char c) noexcept { return is_digit(c) || (c >= 'a' && c <= 'z'); }
+
+bool is_hex(char c) noexcept { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+
+// Label-safe project names: [a-zA-Z_][a-zA-Z0-9_-]*, at most 64 characters.
+bool valid_project_name(std::string_view s) noexcept
+{
+    if (s.empty() || s.size() > 64)
+        return false;
+    auto alpha = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; };
+    if (!alpha(s.front()))
+        return false;
+    return std::all_of(s.begin(), s.end(), [&](char c) { return alpha(c) || is_digit(c) || c == '-'; });
+}
+
+// Region IDs go into host names: lower-case letters and digits in hyphen-separated parts,
+// at least two parts ("ap-southeast-1", "eu-west-101").
+bool valid_region(std::string_view s) noexcept
+{
+    if (s.empty() || s.size() > 63 || s.front() == '-' || s.back() == '-' ||
+        s.find("--") != std::string_view::npos)
+        return false;
+    return s.find('-') != std::string_view::npos &&
+           std::all_of(s.begin(), s.end(), [](char c) { return is_lower_alnum(c) || c == '-'; });
+}
+
+bool valid_project_id(std::string_view s) noexcept
+{
+    return s.size() == 32 && std::all_of(s.begin(), s.end(), is_hex);
+}
+
+// DRS job IDs look like UUIDs but may end in letters past 'f' ("...1040402fjb21"):
+// 8-4-4-4-12 groups of [0-9a-z], either case.
+bool valid_job_id(std::string_view s) noexcept
+{
+    if (s.size() != 36)
+        return false;
+    for (std::size_t i = 0; i < s.size(); ++i)
+    {
+        const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+        if (dash ? s[i] != '-' : !is_lower_alnum(static_cast<char>(lower(s.substr(i, 1))[0])))
+            return false;
+    }
+    return true;
+}
+
+bool valid_env_name(std::string_view s) noexcept
+{
+    if (s.empty() || is_digit(s.front()))
+        return false;
+    return std::all_of(s.begin(), s.end(), [](char c) {
+        return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+    });
+}
+
+// Keys that would put a credential into the file itself, and the key family to use instead.
+const char* inline_secret_family(std::string_view key) noexcept
+{
+    static constexpr std::pair<std::string_view, const char*> names[] = {
+        {"access_key",        "access_key"    },
+        {"ak",                "access_key"    },
+        {"access_key_id",     "access_key"    },
+        {"secret_key",        "secret_key"    },
+        {"sk",                "secret_key"    },
+        {"secret",            "secret_key"    },
+        {"secret_access_key", "secret_key"    },
+        {"security_token",    "security_token"},
+        {"token",             "token"         },
+        {"password",          "password"      },
+        {"passwd",            "password"      },
+    };
+    for (const auto& [name, family] : names)
+        if (key == name)
+            return family;
+    return nullptr;
+}
+
+class parser
+{
+public:
+    parser(std::string source, const env_lookup& env) : source_(std::move(source)), env_(env) {}
+
+    [[noreturn]] void fail(int line, const std::string& path, std::string_view message) const
+    {
+        std::string detail = source_ + ":" + std::to_string(line) + ": " + path + ": " + std::string(message);
+        throw invalid{core::make_error(core::errc::config, source_, std::move(detail), path)};
+    }
+    [[noreturn]] void fail(const field& f, std::string_view message) const { fail(f.line, f.path, message); }
+
+    static int line_of(const YAML::Node& n, int fallback)
+    {
+        const auto m = n.Mark();
+        return m.is_null() || m.line < 0 ? fallback : m.line + 1;
+    }
+
+    const std::string& source() const { return source_; }
+    std::optional<std::string> env(std::string_view name) const
+    {
+        auto v = env_(name);
+        if (v && v->empty())
+            return std::nullopt;
+        return v;
+    }
+
+    // --- scalar readers: each fails with the key path and line of f ---
+
+    std::string text(const field& f, bool allow_empty = false) const
+    {
+        if (f.node.IsMap())
+            fail(f, "must be a single value, not a mapping");
+        if (f.node.IsSequence())
+            fail(f, "must be a single value, not a list");
+        if (!f.node.IsScalar())
+            fail(f, "must have a value");
+        const std::string& s = f.node.Scalar();
+        if (s.empty() && !allow_empty)
+            fail(f, "must not be empty");
+        return s;
+    }
+
+    long long integer(const field& f, long long min, long long max) const
+    {
+        const std::string s = text(f);
+        long long v = 0;
+        const auto res = std::from_chars(s.data(), s.data() + s.size(), v);
+        if (res.ec != std::errc() || res.ptr != s.data() + s.size())
+            fail(f, "must be an integer (got " + in_quotes(s) + ")");
+        if (v < min || v > max)
+            fail(
+                f,
+                "must be between " + std::to_string(min) + " and " + std::to_string(max) + " (got " + s + ")"
+            );
+        return v;
+    }
+
+    double number(const field& f, double min, double max) const
+    {
+        const std::string s = text(f);
+        double v = 0;
+        const auto res = std::from_chars(s.data(), s.data() + s.size(), v);
+        if (res.ec != std::errc() || res.ptr != s.data() + s.size() || !(v >= min && v <= max))
+        {
+            std::ostringstream range;
+            range << "must be a number between " << min << " and " << max << " (got " << in_quotes(s) << ")";
+            fail(f, range.str());
+        }
+        return v;
+    }
+
+    bool boolean(const field& f) const
+    {
+        const std::string s = text(f);
+        const std::string l = lower(s);
+        if (l == "true")
+            return true;
+        if (l == "false")
+            return false;
+        fail(f, "must be true or false (got " + in_quotes(s) + ")");
+    }
+
+    milliseconds duration(const field& f) const
+    {
+        const std::string s = text(f);
+        const auto d = parse_duration(s);
+        if (!d)
+            fail(f, "must be a duration like 30s, 1m30s, 500ms or 1d (got " + in_quotes(s) + ")");
+        if (d->count() <= 0)
+            fail(f, "must be greater than zero (got " + in_quotes(s) + ")");
+        return *d;
+    }
+
+    std::uint64_t size(const field& f) const
+    {
+        const std::string s = text(f);
+        const auto v = parse_size(s);
+        if (!v)
+            fail(f, "must be a size like 16MiB, 10MB or 1048576 (got " + in_quotes(s) + ")");
+        if (*v == 0)
+            fail(f, "must be greater than zero (got " + in_quotes(s) + ")");
+        return *v;
+    }
+
+    // A path; relative ones are anchored at the config file's directory.
+    std::string path(const field& f, const std::string& config_dir) const
+    {
+        const fs::path p(text(f));
+        if (p.is_absolute() || config_dir.empty())
+            return p.lexically_normal().string();
+        return (fs::path(config_dir) / p).lexically_normal().string();
+    }
+
+    std::vector<field> list(const field& f) const
+    {
+        std::vector<field> out;
+        if (f.node.IsNull())
+            return out;
+        if (!f.node.IsSequence())
+            fail(f, "must be a list");
+        for (std::size_t i = 0; i < f.node.size(); ++i)
+        {
+            const YAML::Node item = f.node[i];
+            out.push_back({f.path + "[" + std::to_string(i) + "]", line_of(item, f.line), item});
+        }
+        return out;
+    }
+
+private:
+    std::string source_;
+    const env_lookup& env_;
+};
+
+// A mapping whose keys are checked against a fixed set: unknown keys (typos) and duplicate
+// keys are errors with their own line. A null node (a key with nothing after it) is an
+// empty mapping.
+class section
+{
+public:
+    section(const parser& p, field f, std::initializer_list<std::string_view> allowed)
+        : p_(p), self_(std::move(f))
+    {
+        if (self_.node.IsNull())
+            return;
+        if (!self_.node.IsMap())
+            p_.fail(self_, "must be a mapping");
+        for (auto it = self_.node.begin(); it != self_.node.end(); ++it)
+        {
+            const int line = parser::line_of(it->first, self_.line);
+            if (!it->first.IsScalar())
+                p_.fail(line, self_.path, "keys must be plain names");
+            const std::string key = it->first.Scalar();
+            const std::string path = child_path(key);
+            if (const char* family = inline_secret_family(key))
+                p_.fail(
+                    line,
+                    path,
+                    std::string("secrets must not be written in the config file; use ") + family +
+                        "_file or " + family + "_env"
+                );
+            if (std::find(allowed.begin(), allowed.end(), key) == allowed.end())
+            {
+                std::string names;
+                for (auto a : allowed)
+                    names += (names.empty() ? "" : ", ") + std::string(a);
+                p_.fail(line, path, "unknown key (allowed: " + names + ")");
+            }
+            if (const auto seen = lines_.find(key); seen != lines_.end())
+                p_.fail(line, path, "duplicate key (first at line " + std::to_string(seen->second) + ")");
+            lines_.emplace(key, line);
+            // Block values start on the next line; the key's line is where a reader looks.
+            fields_.emplace(key, field{path, line, it->second});
+        }
+    }
+
+    std::optional<field> get(std::string_view key) const
+    {
+        const auto it = fields_.find(key);
+        if (it == fields_.end())
+            return std::nullopt;
+        return it->second;
+    }
+
+    field require(std::string_view key) const
+    {
+        auto f = get(key);
+        if (!f)
+            p_.fail(self_, std::string(key) + " is required");
+        return *f;
+    }
+
+    bool has(std::string_view key) const { return fields_.contains(std::string(key)); }
+    const field& self() const { return self_; }
+    std::string child_path(std::string_view key) const
+    {
+        return self_.path == "(root)" ? std::string(key) : self_.path + "." + std::string(key);
+    }
+
+private:
+    const parser& p_;
+    field self_;
+    std::map<std::string, field, std::less<>> fields_;
+    std::map<std::string, int, std::less<>> lines_;
+};
+
+void read_retry(const parser& p, const field& f, retry_config& r)
+{
+    const section s(p, f, {"max_attempts", "initial_backoff", "max_backoff", "round_budget"});
+    if (auto v = s.get("max_attempts"))
+        r.max_attempts = static_cast<int>(p.integer(*v, 1, 10));
+    if (auto v = s.get("initial_backoff"))
+        r.initial_backoff = p.duration(*v);
+    if (auto v = s.get("max_backoff"))
+        r.max_backoff = p.duration(*v);
+    if (auto v = s.get("round_budget"))
+        r.round_budget = static_cast<int>(p.integer(*v, 0, 10'000));
+    if (r.max_backoff < r.initial_backoff)
+    {
+        const field at = s.get("max_backoff") ? *s.get("max_backoff") : *s.get("initial_backoff");
+        p.fail(
+            at.line,
+            s.child_path("max_backoff"),
+            "must not be shorter than initial_backoff (" + format_duration(r.initial_backoff) + ")"
+        );
+    }
+}
+
+void read_events(const parser& p, const field& f, events_config& e)
+{
+    const section s(p, f, {"ring_size", "file_max_bytes", "file_keep"});
+    if (auto v = s.get("ring_size"))
+        e.ring_size = static_cast<std::size_t>(p.integer(*v, 1, 1'000'000));
+    if (auto v = s.get("file_max_bytes"))
+        e.file_max_bytes = p.size(*v);
+    if (auto v = s.get("file_keep"))
+        e.file_keep = static_cast<int>(p.integer(*v, 0, 100));
+}
+
+void read_global(const parser& p, const field& f, const std::string& config_dir, global_config& g)
+{
+    const section s(
+        p,
+        f,
+        {"poll_interval",
+         "detail_interval",
+         "precheck_interval",
+         "init_interval",
+         "async_interval",
+         "batch_size",
+         "max_concurrency",
+         "request_timeout",
+         "max_staleness",
+         "state_dir",
+         "max_response_bytes",
+         "retry",
+         "auth_failure_backoff",
+         "events",
+         "jitter",
+         "language"}
+    );
+    const std::pair<std::string_view, milliseconds*> durations[] = {
+        {"poll_interval",        &g.poll_interval       },
+        {"detail_interval",      &g.detail_interval     },
+        {"precheck_interval",    &g.precheck_interval   },
+        {"init_interval",        &g.init_interval       },
+        {"async_interval",       &g.async_interval      },
+        {"request_timeout",      &g.request_timeout     },
+        {"max_staleness",        &g.max_staleness       },
+        {"auth_failure_backoff", &g.auth_failure_backoff},
+    };
+    for (const auto& [key, target] : durations)
+        if (auto v = s.get(key))
+            *target = p.duration(*v);
+    if (auto v = s.get("batch_size"))
+        g.batch_size = static_cast<int>(p.integer(*v, 1, 10));
+    if (auto v = s.get("max_concurrency"))
+        g.max_concurrency = static_cast<int>(p.integer(*v, 1, 64));
+    if (auto v = s.get("state_dir"))
+        g.state_dir = p.path(*v, config_dir);
+    else if (!fs::path(g.state_dir).is_absolute())
+        g.state_dir = (fs::path(config_dir) / g.state_dir).string();
+    if (auto v = s.get("max_response_bytes"))
+        g.max_response_bytes = p.size(*v);
+    if (auto v = s.get("retry"))
+        read_retry(p, *v, g.retry);
+    if (auto v = s.get("events"))
+        read_events(p, *v, g.events);
+    if (auto v = s.get("jitter"))
+        g.jitter = p.number(*v, 0.0, 1.0);
+    if (auto v = s.get("language"))
+    {
+        g.language = p.text(*v);
+        if (g.language != "en-us" && g.language != "zh-cn")
+            p.fail(*v, "must be one of en-us, zh-cn (got " + in_quotes(g.language) + ")");
+    }
+    // A staleness limit below the poll interval would flag every job as stale between rounds.
+    if (g.max_staleness < g.poll_interval)
+    {
+        const auto at = s.get("max_staleness") ? *s.get("max_staleness") : *s.get("poll_interval");
+        p.fail(
+            at.line,
+            s.child_path("max_staleness"),
+            "must not be shorter than poll_interval (" + format_duration(g.poll_interval) + ")"
+        );
+    }
+}
+
+// One secret of an auth section: exactly one of <name>_file and <name>_env, or neither when
+// optional. Returns the line of the key given, for messages.
+void read_secret_source(
+    const parser& p,
+    const section& s,
+    std::string_view name,
+    bool required,
+    std::string_view type_name,
+    std::string& file,
+    std::string& env
+)
+{
+    const std::string file_key = std::string(name) + "_file";
+    const std::string env_key = std::string(name) + "_env";
+    const auto f = s.get(file_key);
+    const auto e = s.get(env_key);
+    if (f && e)
+        p.fail(*e, "set either " + file_key + " or " + env_key + ", not both");
+    if (f)
+        file = p.text(*f);
+    if (e)
+    {
+        env = p.text(*e);
+        if (!valid_env_name(env))
+            p.fail(*e, "must be an environment variable name like DRS_SK (got " + in_quotes(env) + ")");
+    }
+    if (!f && !e && required)
+        p.fail(s.self(), file_key + " or " + env_key + " is required for type " + std::string(type_name));
+}
+
+auth_config read_auth(const parser& p, const field& f, const std::string& config_dir)
+{
+    const section s(
+        p,
+        f,
+        {"type",
+         "access_key_file",
+         "access_key_env",
+         "secret_key_file",
+         "secret_key_env",
+         "security_token_file",
+         "security_token_env",
+         "token_file",
+         "token_env",
+         "user",
+         "domain",
+         "password_file",
+         "password_env"}
+    );
+    auth_config a;
+    a.config_dir = config_dir;
+    a.key_path = f.path;
+    const field type = s.require("type");
+    const std::string t = p.text(type);
+    if (t == "aksk")
+        a.type = auth_type::aksk;
+    else if (t == "token")
+        a.type = auth_type::token;
+    else if (t == "password")
+        a.type = auth_type::password;
+    else
+        p.fail(type, "must be one of aksk, token, password (got " + in_quotes(t) + ")");
+
+    // Keys of the other types are refused: a half-edited section must not pass.
+    const std::pair<auth_type, std::initializer_list<std::string_view>> own[] = {
+        {auth_type::aksk,
+         {"access_key_file",
+          "access_key_env",
+          "secret_key_file",
+          "secret_key_env",
+          "security_token_file",
+          "security_token_env"}                                                  },
+        {auth_type::token,    {"token_file", "token_env"}                        },
+        {auth_type::password, {"user", "domain", "password_file", "password_env"}},
+    };
+    for (const auto& [owner, keys] : own)
+        if (owner != a.type)
+            for (auto key : keys)
+                if (auto v = s.get(key))
+                    p.fail(*v, "does not apply to type " + t);
+
+    switch (a.type)
+    {
+    case auth_type::aksk:
+        read_secret_source(p, s, "access_key", true, t, a.access_key_file, a.access_key_env);
+        read_secret_source(p, s, "secret_key", true, t, a.secret_key_file, a.secret_key_env);
+        read_secret_source(p, s, "security_token", false, t, a.security_token_file, a.security_token_env);
+        break;
+    case auth_type::token: read_secret_source(p, s, "token", true, t, a.token_file, a.token_env); break;
+    case auth_type::password:
+        a.user = p.text(s.require("user"));
+        a.domain = p.text(s.require("domain"));
+        read_secret_source(p, s, "password", true, t, a.password_file, a.password_env);
+        break;
+    }
+    return a;
+}
+
+tls_config read_tls(const parser& p, const field& f, const std::string& config_dir)
+{
+    const section s(p, f, {"ca_file", "insecure_skip_verify"});
+    tls_config t;
+    if (auto v = s.get("ca_file"))
+        t.ca_file = p.path(*v, config_dir);
+    if (auto v = s.get("insecure_skip_verify"))
+        t.insecure_skip_verify = p.boolean(*v);
+    return t;
+}
+
+std::string read_endpoint(
+    const parser& p,
+    const section& s,
+    std::string_view key,
+    const std::string& env_name,
+    std::string derived
+)
+{
+    if (auto v = s.get(key))
+    {
+        const std::string text = p.text(*v);
+        const auto u = parse_url(text);
+        if (!u || u->scheme != "https")
+            p.fail(
+                *v,
+                "must be an https URL with a host and no path, like " + derived + " (got " + in_quotes(text) +
+                    ")"
+            );
+        return u->to_string();
+    }
+    if (auto e = p.env(env_name))
+    {
+        const auto u = parse_url(*e);
+        if (!u || u->scheme != "https")
+            p.fail(
+                s.self().line,
+                s.child_path(key),
+                env_name + " must be an https URL with a host and no path (got " + in_quotes(*e) + ")"
+            );
+        return u->to_string();
+    }
+    return derived;
+}
+
+// Proxy values may carry user:password@, so they are echoed only when they have none.
+std::string shown_proxy(std::string_view v)
+{
+    return v.find('@') == std::string_view::npos ? " (got " + in_quotes(v) + ")" : std::string();
+}
+
+void read_proxy(const parser& p, const section& s, project_config& pc)
+{
+    if (auto v = s.get("proxy_url"))
+    {
+        const std::string text = p.text(*v, true);
+        if (text.empty())
+            return;  // explicitly direct, whatever HTTPS_PROXY says
+        const auto u = parse_url(text);
+        if (!u || u->scheme != "http")
+            p.fail(*v, "must be an http://host:port URL without user info" + shown_proxy(text));
+        pc.proxy_url = pc.iam_proxy_url = u->to_string();
+        return;
+    }
+    std::string env_name = "HTTPS_PROXY";
+    auto proxy = p.env(env_name);
+    if (!proxy)
+        proxy = p.env(env_name = "https_proxy");
+    if (!proxy)
+        return;
+    // curl and Go accept "host:port" without a scheme.
+    std::string text = *proxy;
+    if (text.find("://") == std::string::npos)
+        text = "http://" + text;
+    const auto u = parse_url(text);
+    if (!u || u->scheme != "http")
+        p.fail(
+            s.self().line,
+            s.child_path("proxy_url"),
+            env_name + " must be an http://host:port URL without user info" + shown_proxy(*proxy)
+        );
+    auto no_proxy = p.env("NO_PROXY");
+    if (!no_proxy)
+        no_proxy = p.env("no_proxy");
+    auto via = [&](const std::string& endpoint) {
+        const auto target = parse_url(endpoint);
+        return no_proxy && target && no_proxy_matches(*no_proxy, target->host) ? std::string()
+                                                                               : u->to_string();
+    };
+    pc.proxy_url = via(pc.endpoint);
+    pc.iam_proxy_url = via(pc.iam_endpoint);
+}
+
+collect_config read_collect(const parser& p, const field& f)
+{
+    const section s(p, f, {"type", "interval"});
+    collect_config c;
+    if (auto v = s.get("type"))
+    {
+        const std::string t = p.text(*v);
+        if (t == "source")
+            c.type = collect_type::source;
+        else if (t == "modified")
+            c.type = collect_type::modified;
+        else if (t == "synchronized")
+            c.type = collect_type::synchronized;
+        else
+            p.fail(*v, "must be one of source, modified, synchronized (got " + in_quotes(t) + ")");
+    }
+    if (auto v = s.get("interval"))
+        c.interval = p.duration(*v);
+    return c;
+}
+
+// Checks one job ID and that it is new in seen (case-insensitive).
+std::string read_job_id(const parser& p, const field& f, std::map<std::string, int>& seen)
+{
+    const std::string id = p.text(f);
+    if (!valid_job_id(id))
+        p.fail(
+            f,
+            "malformed job ID " + in_quotes(id) +
+                " (expected 8-4-4-4-12 letters and digits, like 9a470239-2308-4bb5-a6bc-1040402fjb21)"
+        );
+    const auto [it, inserted] = seen.emplace(lower(id), f.line);
+    if (!inserted)
+        p.fail(
+            f,
+            "duplicate job ID " + in_quotes(id) + " (first at line " + std::to_string(it->second) + ")"
+        );
+    return id;
+}
+
+project_config read_project(const parser& p, const field& f, const std::string& config_dir)
+{
+    const section s(
+        p,
+        f,
+        {"name",
+         "region",
+         "project_id",
+         "endpoint",
+         "iam_endpoint",
+         "auth",
+         "tls",
+         "proxy_url",
+         "jobs",
+         "async_jobs"}
+    );
+    project_config pc;
+    const field name = s.require("name");
+    pc.name = p.text(name);
+    if (!valid_project_name(pc.name))
+        p.fail(
+            name,
+            "must match [a-zA-Z_][a-zA-Z0-9_-]* and be at most 64 characters (got " + in_quotes(pc.name) + ")"
+        );
+    const field region = s.require("region");
+    pc.region = p.text(region);
+    if (!valid_region(pc.region))
+        p.fail(region, "must be a region ID like ap-southeast-1 (got " + in_quotes(pc.region) + ")");
+    const field project_id = s.require("project_id");
+    pc.project_id = p.text(project_id);
+    if (!valid_project_id(pc.project_id))
+        p.fail(project_id, "must be 32 hexadecimal characters (got " + in_quotes(pc.project_id) + ")");
+
+    pc.endpoint = read_endpoint(p, s, "endpoint", endpoint_env_name(pc.region), default_endpoint(pc.region));
+    pc.iam_endpoint = read_endpoint(
+        p,
+        s,
+        "iam_endpoint",
+        "HUAWEICLOUD_SDK_IAM_ENDPOINT",
+        default_iam_endpoint(pc.region)
+    );
+    pc.auth = read_auth(p, s.require("auth"), config_dir);
+    if (auto v = s.get("tls"))
+        pc.tls = read_tls(p, *v, config_dir);
+    read_proxy(p, s, pc);
+
+    std::map<std::string, int> seen;
+    if (auto v = s.get("jobs"))
+    {
+        for (const field& item : p.list(*v))
+        {
+            job_config job;
+            if (item.node.IsMap())
+            {
+                const section js(p, item, {"id", "collect"});
+                job.id = read_job_id(p, js.require("id"), seen);
+                if (auto c = js.get("collect"))
+                    job.collect = read_collect(p, *c);
+            }
+            else if (item.node.IsScalar())
+                job.id = read_job_id(p, item, seen);
+            else
+                p.fail(item, "must be a job ID or a mapping with id and collect");
+            pc.jobs.push_back(std::move(job));
+        }
+    }
+    std::map<std::string, int> seen_async;
+    if (auto v = s.get("async_jobs"))
+        for (const field& item : p.list(*v))
+            pc.async_jobs.push_back(read_job_id(p, item, seen_async));
+    if (pc.jobs.empty() && pc.async_jobs.empty())
+        p.fail(f, "lists no jobs; add job IDs to jobs or async_jobs");
+    return pc;
+}
+
+config parse(const parser& p, const YAML::Node& root, const std::string& config_dir)
+{
+    config out;
+    out.source = p.source();
+    const field root_field{"(root)", parser::line_of(root, 1), root};
+    if (!root.IsMap())
+        p.fail(root_field, "must be a mapping with the keys global and projects");
+    const section s(p, root_field, {"global", "projects"});
+    if (auto g = s.get("global"))
+        read_global(p, *g, config_dir, out.global);
+    else
+        read_global(p, field{"global", 1, YAML::Node()}, config_dir, out.global);
+
+    if (!s.has("projects"))
+        p.fail(root_field.line, "projects", "is required and must list at least one project");
+    const auto items = p.list(*s.get("projects"));
+    if (items.empty())
+        p.fail(*s.get("projects"), "must list at least one project");
+    std::map<std::string, int> names;
+    for (const field& item : items)
+    {
+        auto pc = read_project(p, item, config_dir);
+        const auto [it, inserted] = names.emplace(pc.name, item.line);
+        if (!inserted)
+        {
+            const section again(
+                p,
+                item,
+                {"name",
+                 "region",
+                 "project_id",
+                 "endpoint",
+                 "iam_endpoint",
+                 "auth",
+                 "tls",
+                 "proxy_url",
+                 "jobs",
+                 "async_jobs"}
+            );
+            p.fail(
+                *again.get("name"),
+                "duplicate project name " + in_quotes(pc.name) + " (first at line " +
+                    std::to_string(it->second) + ")"
+            );
+        }
+        out.projects.push_back(std::move(pc));
+    }
+    return out;
+}
+
+}  // namespace
+
+const char* to_string(auth_type t) noexcept
+{
+    switch (t)
+    {
+    case auth_type::aksk: return "aksk";
+    case auth_type::token: return "token";
+    case auth_type::password: return "password";
+    }
+    return "aksk";
+}
+
+const char* to_string(collect_type t) noexcept
+{
+    switch (t)
+    {
+    case collect_type::source: return "source";
+    case collect_type::modified: return "modified";
+    case collect_type::synchronized: return "synchronized";
+    }
+    return "synchronized";
+}
+
+std::string default_endpoint(std::string_view region)
+{
+    // The one exception in the SDK's region table (drs-api.md §1.1).
+    const char* domain = region == "eu-west-101" ? ".myhuaweicloud.eu" : ".myhuaweicloud.com";
+    return "https://drs." + std::string(region) + domain;
+}
+
+std::string default_iam_endpoint(std::string_view region)
+{
+    const char* domain = region == "eu-west-101" ? ".myhuaweicloud.eu" : ".myhuaweicloud.com";
+    return "https://iam." + std::string(region) + domain;
+}
+
+std::string endpoint_env_name(std::string_view region)
+{
+    std::string out = "HUAWEICLOUD_SDK_REGION_DRS_";
+    for (char c : region)
+        out += c == '-' ? '_' : (c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c);
+    return out;
+}
+
+core::result<config> load_string(std::string_view yaml, std::string_view source_name, const env_lookup& env)
+{
+    const parser p{std::string(source_name), env};
+    const std::string config_dir = fs::path(source_name).parent_path().string();
+    try
+    {
+        YAML::Node root;
+        try
+        {
+            root = YAML::Load(std::string(yaml));
+        }
+        catch (const YAML::Exception& e)
+        {
+            p.fail(e.mark.is_null() ? 1 : e.mark.line + 1, "(root)", "invalid YAML: " + e.msg);
+        }
+        return parse(p, root, config_dir);
+    }
+    catch (const invalid& e)
+    {
+        return e.err;
+    }
+    catch (const YAML::Exception& e)
+    {
+        // Conversions are done by hand above, so this is only reached on yaml-cpp surprises.
+        return core::make_error(
+            core::errc::config,
+            std::string(source_name),
+            std::string(source_name) + ":" + std::to_string(e.mark.line + 1) + ": (root): " + e.msg
+        );
+    }
+}
+
+core::result<config> load_file(const std::string& path, const env_lookup& env)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+    {
+        std::error_code ec(errno, std::generic_category());
+        return core::make_error(core::errc::config, path, path + ": (root): cannot read: " + ec.message());
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (in.bad())
+        return core::make_error(core::errc::config, path, path + ": (root): cannot read: I/O error");
+    return load_string(text.str(), path, env);
+}
+
+}  // namespace drsmon::config
