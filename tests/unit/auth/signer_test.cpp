@@ -206,3 +206,16 @@ TEST(Crypto, HmacMatchesRfc4231TestCase2)
     );
     EXPECT_EQ(sha256_hex(""), empty_payload_hash);
 }
+
+TEST(PercentDecode, InvertsRfc3986EncodeForEveryByte)
+{
+    std::string all;
+    for (int c = 0; c < 256; ++c)
+        all.push_back(static_cast<char>(c));
+    const auto encoded = rfc3986_encode(all);
+    EXPECT_EQ(
+        encoded.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~%"),
+        std::string::npos
+    );
+    EXPECT_EQ(percent_decode(encoded), all);
+}
