@@ -1,0 +1,165 @@
+#pragma once
+
+#include "drsmon/core/clock.hpp"
+
+#include <compare>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace drsmon::state {
+
+// Identifies one DRS job: the project (configured name) it is polled in and its job ID.
+struct job_key
+{
+    std::string project;
+    std::string job_id;
+
+    friend auto operator<=>(const job_key&, const job_key&) = default;
+    friend bool operator==(const job_key&, const job_key&) = default;
+};
+
+struct job_key_hash
+{
+    std::size_t operator()(const job_key& k) const noexcept;
+};
+
+// Descriptive fields of a job (batch-detail, ShowJobList, v5 job detail). Empty string = unknown.
+struct job_metadata
+{
+    std::string name;
+    std::string db_use_type;  // migration | sync | cloudDataGuard
+    std::string engine_type;
+    std::string task_type;      // FULL_TRANS | INCR_TRANS | FULL_INCR_TRANS
+    std::string job_direction;  // up | down | non-dbs
+    std::string parent_id;
+    std::string async_job_id;  // the batch of asynchronously created jobs this job belongs to
+    std::optional<core::wall_time> created;
+
+    friend bool operator==(const job_metadata&, const job_metadata&) = default;
+};
+
+// One pre-check item as reported by batch-precheck-result.
+struct precheck_item
+{
+    std::string item;
+    std::string group;
+    std::string result;  // PASSED | ALARM | FAILED (as reported; treated as an open set)
+
+    friend bool operator==(const precheck_item&, const precheck_item&) = default;
+};
+
+struct precheck_state
+{
+    bool present = false;                  // a pre-check result has been received
+    bool complete = false;                 // process reached 100%
+    std::optional<bool> passed;            // the API's overall `result`
+    std::optional<double> passed_ratio;    // total_passed_rate / 100
+    std::optional<double> progress_ratio;  // process / 100
+    std::vector<precheck_item> items;
+
+    friend bool operator==(const precheck_state&, const precheck_state&) = default;
+};
+
+// DR initialisation progress of one object type (batch-struct-process, batch-struct-detail).
+struct init_object
+{
+    std::optional<int> status;  // 1 = in progress, 2 = complete
+    std::optional<std::int64_t> src_count;
+    std::optional<std::int64_t> dst_count;
+    std::optional<std::int64_t> detail_complete;
+    std::optional<std::int64_t> detail_in_progress;
+
+    bool complete() const noexcept { return status == 2; }
+    friend bool operator==(const init_object&, const init_object&) = default;
+};
+
+// Node-level metrics from the v5 job detail `metrics` block. Absent = not reported.
+struct node_metrics
+{
+    std::optional<double> cpu_ratio;
+    std::optional<double> memory_ratio;
+    std::optional<double> apply_rows_per_second;
+    std::optional<double> apply_transactions_per_second;
+    std::optional<double> network_receive_bytes_per_second;
+    std::optional<double> network_transmit_bytes_per_second;
+    std::optional<double> disk_read_bytes_per_second;
+    std::optional<double> disk_write_bytes_per_second;
+
+    friend bool operator==(const node_metrics&, const node_metrics&) = default;
+};
+
+// The asynchronous database-object collection (v5.1 db-objects/collect).
+struct collect_state
+{
+    std::string status;  // pending | success | failed | "" (never collected)
+    std::optional<core::wall_time> last_success;
+    std::string query_id;
+
+    friend bool operator==(const collect_state&, const collect_state&) = default;
+};
+
+// A per-job error reported inside a successful API response. Empty code = none.
+struct api_error_state
+{
+    std::string code;
+    std::string message_short;
+
+    bool empty() const noexcept { return code.empty(); }
+    friend bool operator==(const api_error_state&, const api_error_state&) = default;
+};
+
+inline constexpr std::string_view source_config = "config";
+inline constexpr std::string_view source_async_batch = "async_batch";
+
+// Everything the monitor knows about one job. Every API-derived value is optional (or empty)
+// because each one comes from a different API at a different time.
+struct job_state
+{
+    job_metadata metadata;
+
+    std::string status;  // raw DRS status string; treated as an open set
+    std::optional<core::wall_time> status_changed_at;
+    std::uint64_t status_changes = 0;
+
+    std::optional<double> progress_ratio;
+    std::map<std::string, double> phases;  // progress_map key (struct, data, index, ...) -> ratio
+    std::optional<double> delay_seconds;   // absent = not applicable (not incremental)
+    std::optional<double> remaining_seconds;
+
+    precheck_state precheck;
+    std::map<std::string, init_object> init;  // lowercased object type -> progress
+    node_metrics node;
+    collect_state collect;
+    api_error_state api_error;
+
+    std::string source{source_config};  // "config" | "async_batch"
+    std::optional<core::wall_time> last_refresh;
+    std::optional<core::wall_time> last_change;
+    bool stale = false;
+
+    friend bool operator==(const job_state&, const job_state&) = default;
+};
+
+// True for statuses that end in _FAILED (the DRS "abnormal" family, see drs-api.md §3.1).
+bool is_failed_status(std::string_view status) noexcept;
+
+// True when the two states differ in anything but the monitor's own bookkeeping
+// (status_changed_at, status_changes, last_refresh, last_change, stale).
+bool domain_differs(const job_state& a, const job_state& b);
+
+}  // namespace drsmon::state
+
+template <>
+struct std::hash<drsmon::state::job_key>
+{
+    std::size_t operator()(const drsmon::state::job_key& k) const noexcept
+    {
+        return drsmon::state::job_key_hash{}(k);
+    }
+};

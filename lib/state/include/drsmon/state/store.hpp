@@ -1,0 +1,63 @@
+#pragma once
+
+#include "drsmon/state/job_state.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace drsmon::state {
+
+// All known jobs, keyed and ordered by job_key. Not thread-safe: it lives on the single
+// io_context thread, and the metrics renderer runs on that thread too.
+class store
+{
+public:
+    using entry = std::pair<job_key, job_state>;
+
+    // Inserts or replaces the state of `key`. Returns true (and bumps generation()) when
+    // the stored value changed.
+    bool upsert(const job_key& key, job_state state);
+
+    // Removes `key`. Returns true (and bumps generation()) when it was present.
+    bool erase(const job_key& key);
+
+    // Removes every job. Bumps generation() when anything was removed.
+    void clear();
+
+    // The state of `key`, or nullptr. The pointer is valid until the next upsert/erase.
+    const job_state* find(const job_key& key) const;
+
+    // Calls f(const job_key&, const job_state&) for every job, in key order.
+    template <class F>
+    void for_each(F&& f) const
+    {
+        for (const auto& [k, s] : jobs_)
+            f(k, s);
+    }
+
+    // A copy of every job, sorted by key.
+    std::vector<entry> snapshot() const;
+
+    std::vector<job_key> keys() const;
+    std::size_t size() const noexcept { return jobs_.size(); }
+    bool empty() const noexcept { return jobs_.empty(); }
+
+    // Number of jobs per project.
+    std::map<std::string, std::size_t> count_by_project() const;
+
+    // Number of jobs per (project, source).
+    std::map<std::pair<std::string, std::string>, std::size_t> count_by_project_and_source() const;
+
+    // Incremented on every change; cheap to compare for "anything new?".
+    std::uint64_t generation() const noexcept { return generation_; }
+
+private:
+    std::map<job_key, job_state> jobs_;
+    std::uint64_t generation_ = 0;
+};
+
+}  // namespace drsmon::state

@@ -1,0 +1,231 @@
+#include "drsmon/state/diff.hpp"
+
+#include <cstdio>
+#include <map>
+#include <utility>
+
+namespace drsmon::state {
+
+namespace {
+
+constexpr const char* kind_labels[] = {
+    "job_added",
+    "job_removed",
+    "status_changed",
+    "job_failed",
+    "job_recovered",
+    "precheck_finished",
+    "precheck_item_changed",
+    "init_object_completed",
+    "api_error_appeared",
+    "api_error_cleared",
+    "async_membership_changed",
+    "collect_status_changed",
+    "job_stale",
+    "job_fresh",
+};
+static_assert(std::size(kind_labels) == std::size(all_event_kinds));
+
+std::string format_ratio(const std::optional<double>& r)
+{
+    if (!r)
+        return {};
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", *r);
+    return buf;
+}
+
+std::string precheck_outcome(const precheck_state& p)
+{
+    if (!p.passed)
+        return "unknown";
+    return *p.passed ? "passed" : "failed";
+}
+
+// Items are identified by (group, item): the same check name can appear in several groups.
+std::map<std::pair<std::string, std::string>, std::string> items_by_id(const precheck_state& p)
+{
+    std::map<std::pair<std::string, std::string>, std::string> out;
+    for (const auto& i : p.items)
+        out[{i.group, i.item}] = i.result;
+    return out;
+}
+
+class builder
+{
+public:
+    builder(const job_state* before, const job_state* after, const job_key& key, core::wall_time now)
+        : key_(key), now_(now), name_(after ? after->metadata.name : before->metadata.name)
+    {
+    }
+
+    void add(event_kind kind, std::string from, std::string to, std::string detail = {})
+    {
+        event e;
+        e.time = now_;
+        e.project = key_.project;
+        e.job_id = key_.job_id;
+        e.job_name = name_;
+        e.kind = kind;
+        e.from = std::move(from);
+        e.to = std::move(to);
+        e.detail = std::move(detail);
+        out_.push_back(std::move(e));
+    }
+
+    std::vector<event> take() { return std::move(out_); }
+
+private:
+    const job_key& key_;
+    core::wall_time now_;
+    std::string name_;
+    std::vector<event> out_;
+};
+
+void diff_existing(const job_state& b, const job_state& a, builder& out)
+{
+    if (a.status != b.status && !a.status.empty())
+    {
+        out.add(event_kind::status_changed, b.status, a.status);
+        const bool was_failed = is_failed_status(b.status);
+        const bool is_failed = is_failed_status(a.status);
+        if (is_failed && !was_failed)
+            out.add(event_kind::job_failed, b.status, a.status);
+        else if (was_failed && !is_failed)
+            out.add(event_kind::job_recovered, b.status, a.status);
+    }
+
+    if (a.precheck.complete && !b.precheck.complete)
+        out.add(
+            event_kind::precheck_finished,
+            precheck_outcome(b.precheck),
+            precheck_outcome(a.precheck),
+            a.precheck.passed_ratio ? "passed_ratio=" + format_ratio(a.precheck.passed_ratio) : std::string{}
+        );
+
+    // Item changes: a changed result, a new item that did not pass, or a vanished item that had
+    // not passed. A first result with dozens of PASSED items is not news.
+    const auto before_items = items_by_id(b.precheck);
+    const auto after_items = items_by_id(a.precheck);
+    for (const auto& [id, result] : after_items)
+    {
+        auto it = before_items.find(id);
+        const std::string detail = id.first.empty() ? id.second : id.first + "/" + id.second;
+        if (it == before_items.end())
+        {
+            if (result != "PASSED")
+                out.add(event_kind::precheck_item_changed, "", result, detail);
+        }
+        else if (it->second != result)
+        {
+            out.add(event_kind::precheck_item_changed, it->second, result, detail);
+        }
+    }
+    for (const auto& [id, result] : before_items)
+    {
+        if (!after_items.contains(id) && result != "PASSED")
+            out.add(
+                event_kind::precheck_item_changed,
+                result,
+                "",
+                id.first.empty() ? id.second : id.first + "/" + id.second
+            );
+    }
+
+    for (const auto& [type, obj] : a.init)
+    {
+        if (!obj.complete())
+            continue;
+        auto it = b.init.find(type);
+        if (it != b.init.end() && it->second.complete())
+            continue;
+        std::string detail;
+        if (obj.src_count)
+            detail += "src_count=" + std::to_string(*obj.src_count);
+        if (obj.dst_count)
+            detail += (detail.empty() ? "" : " ") + std::string("dst_count=") +
+                      std::to_string(*obj.dst_count);
+        out.add(event_kind::init_object_completed, "", type, std::move(detail));
+    }
+
+    if (!a.api_error.empty() && a.api_error.code != b.api_error.code)
+        out.add(
+            event_kind::api_error_appeared,
+            b.api_error.code,
+            a.api_error.code,
+            a.api_error.message_short
+        );
+    else if (a.api_error.empty() && !b.api_error.empty())
+        out.add(event_kind::api_error_cleared, b.api_error.code, "");
+
+    if (a.metadata.async_job_id != b.metadata.async_job_id)
+        out.add(event_kind::async_membership_changed, b.metadata.async_job_id, a.metadata.async_job_id);
+
+    if (a.collect.status != b.collect.status)
+        out.add(event_kind::collect_status_changed, b.collect.status, a.collect.status);
+
+    if (a.stale && !b.stale)
+        out.add(
+            event_kind::job_stale,
+            "",
+            "",
+            a.last_refresh
+                ? "last_refresh=" +
+                      std::to_string(static_cast<long long>(core::to_unix_seconds(*a.last_refresh)))
+                : std::string{}
+        );
+    else if (!a.stale && b.stale)
+        out.add(event_kind::job_fresh, "", "");
+}
+
+}  // namespace
+
+const char* to_string(event_kind k) noexcept
+{
+    const auto i = static_cast<std::size_t>(k);
+    return i < std::size(kind_labels) ? kind_labels[i] : "unknown";
+}
+
+std::optional<event_kind> event_kind_from_string(std::string_view s) noexcept
+{
+    for (auto k : all_event_kinds)
+        if (s == to_string(k))
+            return k;
+    return std::nullopt;
+}
+
+std::vector<event> diff(
+    const job_state* before,
+    const job_state* after,
+    const job_key& key,
+    core::wall_time now
+)
+{
+    if (!before && !after)
+        return {};
+    builder out(before, after, key, now);
+    if (!before)
+    {
+        out.add(event_kind::job_added, "", after->status, after->source);
+        if (is_failed_status(after->status))
+            out.add(event_kind::job_failed, "", after->status);
+        if (!after->api_error.empty())
+            out.add(
+                event_kind::api_error_appeared,
+                "",
+                after->api_error.code,
+                after->api_error.message_short
+            );
+    }
+    else if (!after)
+    {
+        out.add(event_kind::job_removed, before->status, "");
+    }
+    else
+    {
+        diff_existing(*before, *after, out);
+    }
+    return out.take();
+}
+
+}  // namespace drsmon::state

@@ -1,0 +1,526 @@
+#include "drsmon/state/persist.hpp"
+
+#include <boost/json.hpp>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace drsmon::state {
+
+namespace json = boost::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::string_view format_name = "drs-monitor-state";
+constexpr std::int64_t format_version = 1;
+
+// Times are stored as integer nanoseconds since the Unix epoch so they round-trip exactly.
+std::int64_t to_ns(core::wall_time t)
+{
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
+}
+
+core::wall_time from_ns(std::int64_t ns)
+{
+    return core::wall_time(std::chrono::duration_cast<core::wall_time::duration>(std::chrono::nanoseconds(ns))
+    );
+}
+
+void put(json::object& o, std::string_view k, const std::string& v)
+{
+    if (!v.empty())
+        o[k] = v;
+}
+void put(json::object& o, std::string_view k, const std::optional<double>& v)
+{
+    // JSON has no NaN or infinity; such a value carries no information anyway.
+    if (v && std::isfinite(*v))
+        o[k] = *v;
+}
+void put(json::object& o, std::string_view k, const std::optional<core::wall_time>& v)
+{
+    if (v)
+        o[k] = to_ns(*v);
+}
+void put(json::object& o, std::string_view k, const std::optional<std::int64_t>& v)
+{
+    if (v)
+        o[k] = *v;
+}
+void put(json::object& o, std::string_view k, const std::optional<int>& v)
+{
+    if (v)
+        o[k] = *v;
+}
+void put(json::object& o, std::string_view k, const std::optional<bool>& v)
+{
+    if (v)
+        o[k] = *v;
+}
+
+json::object job_to_json(const job_key& key, const job_state& s)
+{
+    json::object o;
+    o["project"] = key.project;
+    o["job_id"] = key.job_id;
+
+    json::object m;
+    put(m, "name", s.metadata.name);
+    put(m, "db_use_type", s.metadata.db_use_type);
+    put(m, "engine_type", s.metadata.engine_type);
+    put(m, "task_type", s.metadata.task_type);
+    put(m, "job_direction", s.metadata.job_direction);
+    put(m, "parent_id", s.metadata.parent_id);
+    put(m, "async_job_id", s.metadata.async_job_id);
+    put(m, "created_ns", s.metadata.created);
+    o["metadata"] = std::move(m);
+
+    put(o, "status", s.status);
+    put(o, "status_changed_at_ns", s.status_changed_at);
+    o["status_changes"] = s.status_changes;
+    put(o, "progress_ratio", s.progress_ratio);
+    json::object phases;
+    for (const auto& [phase, ratio] : s.phases)
+        if (std::isfinite(ratio))
+            phases[phase] = ratio;
+    o["phases"] = std::move(phases);
+    put(o, "delay_seconds", s.delay_seconds);
+    put(o, "remaining_seconds", s.remaining_seconds);
+
+    json::object pc;
+    pc["present"] = s.precheck.present;
+    pc["complete"] = s.precheck.complete;
+    put(pc, "passed", s.precheck.passed);
+    put(pc, "passed_ratio", s.precheck.passed_ratio);
+    put(pc, "progress_ratio", s.precheck.progress_ratio);
+    json::array items;
+    for (const auto& i : s.precheck.items)
+        items.push_back(json::object{
+            {"item",   i.item  },
+            {"group",  i.group },
+            {"result", i.result}
+        });
+    pc["items"] = std::move(items);
+    o["precheck"] = std::move(pc);
+
+    json::object init;
+    for (const auto& [type, obj] : s.init)
+    {
+        json::object io;
+        put(io, "status", obj.status);
+        put(io, "src_count", obj.src_count);
+        put(io, "dst_count", obj.dst_count);
+        put(io, "detail_complete", obj.detail_complete);
+        put(io, "detail_in_progress", obj.detail_in_progress);
+        init[type] = std::move(io);
+    }
+    o["init"] = std::move(init);
+
+    json::object node;
+    put(node, "cpu_ratio", s.node.cpu_ratio);
+    put(node, "memory_ratio", s.node.memory_ratio);
+    put(node, "apply_rows_per_second", s.node.apply_rows_per_second);
+    put(node, "apply_transactions_per_second", s.node.apply_transactions_per_second);
+    put(node, "network_receive_bytes_per_second", s.node.network_receive_bytes_per_second);
+    put(node, "network_transmit_bytes_per_second", s.node.network_transmit_bytes_per_second);
+    put(node, "disk_read_bytes_per_second", s.node.disk_read_bytes_per_second);
+    put(node, "disk_write_bytes_per_second", s.node.disk_write_bytes_per_second);
+    o["node"] = std::move(node);
+
+    json::object collect;
+    put(collect, "status", s.collect.status);
+    put(collect, "last_success_ns", s.collect.last_success);
+    put(collect, "query_id", s.collect.query_id);
+    o["collect"] = std::move(collect);
+
+    json::object err;
+    put(err, "code", s.api_error.code);
+    put(err, "message_short", s.api_error.message_short);
+    o["api_error"] = std::move(err);
+
+    o["source"] = s.source;
+    put(o, "last_refresh_ns", s.last_refresh);
+    put(o, "last_change_ns", s.last_change);
+    o["stale"] = s.stale;
+    return o;
+}
+
+// Reads typed fields and remembers the first type mismatch with its JSON path.
+class reader
+{
+public:
+    std::optional<std::string> failure;
+
+    const json::object* object(const json::object& o, std::string_view k, const std::string& path)
+    {
+        auto* v = o.if_contains(k);
+        if (!v)
+            return nullptr;
+        if (!v->is_object())
+        {
+            fail(path + "." + std::string(k), "expected an object");
+            return nullptr;
+        }
+        return &v->as_object();
+    }
+
+    void get(const json::object& o, std::string_view k, std::string& out, const std::string& path)
+    {
+        if (auto* v = o.if_contains(k))
+        {
+            if (v->is_string())
+                out = std::string(v->as_string());
+            else
+                fail(path + "." + std::string(k), "expected a string");
+        }
+    }
+    void get(const json::object& o, std::string_view k, bool& out, const std::string& path)
+    {
+        if (auto* v = o.if_contains(k))
+        {
+            if (v->is_bool())
+                out = v->as_bool();
+            else
+                fail(path + "." + std::string(k), "expected a boolean");
+        }
+    }
+    void get(const json::object& o, std::string_view k, std::optional<bool>& out, const std::string& path)
+    {
+        if (o.contains(k))
+        {
+            bool b = false;
+            get(o, k, b, path);
+            out = b;
+        }
+    }
+    template <class N>
+    std::optional<N> number(const json::value& v, const std::string& path)
+    {
+        boost::system::error_code ec;
+        N n = v.is_number() ? v.to_number<N>(ec) : N{};
+        if (!v.is_number() || ec)
+        {
+            fail(path, "expected a number");
+            return std::nullopt;
+        }
+        return n;
+    }
+    template <class N>
+    void get(const json::object& o, std::string_view k, std::optional<N>& out, const std::string& path)
+    {
+        if (auto* v = o.if_contains(k))
+            out = number<N>(*v, path + "." + std::string(k));
+    }
+    void get(const json::object& o, std::string_view k, std::uint64_t& out, const std::string& path)
+    {
+        std::optional<std::uint64_t> n;
+        get(o, k, n, path);
+        if (n)
+            out = *n;
+    }
+    void get_time(
+        const json::object& o,
+        std::string_view k,
+        std::optional<core::wall_time>& out,
+        const std::string& path
+    )
+    {
+        std::optional<std::int64_t> ns;
+        get(o, k, ns, path);
+        if (ns)
+            out = from_ns(*ns);
+    }
+
+    void fail(std::string path, std::string what)
+    {
+        if (!failure)
+            failure = path + ": " + what;
+    }
+};
+
+std::optional<std::pair<job_key, job_state>> job_from_json(
+    const json::value& v,
+    const std::string& path,
+    reader& r
+)
+{
+    if (!v.is_object())
+    {
+        r.fail(path, "expected an object");
+        return std::nullopt;
+    }
+    const auto& o = v.as_object();
+    job_key key;
+    r.get(o, "project", key.project, path);
+    r.get(o, "job_id", key.job_id, path);
+    if (key.project.empty() || key.job_id.empty())
+    {
+        r.fail(path, "project and job_id are required");
+        return std::nullopt;
+    }
+
+    job_state s;
+    if (auto* m = r.object(o, "metadata", path))
+    {
+        const auto mp = path + ".metadata";
+        r.get(*m, "name", s.metadata.name, mp);
+        r.get(*m, "db_use_type", s.metadata.db_use_type, mp);
+        r.get(*m, "engine_type", s.metadata.engine_type, mp);
+        r.get(*m, "task_type", s.metadata.task_type, mp);
+        r.get(*m, "job_direction", s.metadata.job_direction, mp);
+        r.get(*m, "parent_id", s.metadata.parent_id, mp);
+        r.get(*m, "async_job_id", s.metadata.async_job_id, mp);
+        r.get_time(*m, "created_ns", s.metadata.created, mp);
+    }
+    r.get(o, "status", s.status, path);
+    r.get_time(o, "status_changed_at_ns", s.status_changed_at, path);
+    r.get(o, "status_changes", s.status_changes, path);
+    r.get(o, "progress_ratio", s.progress_ratio, path);
+    if (auto* phases = r.object(o, "phases", path))
+        for (const auto& kv : *phases)
+            if (auto n = r.number<double>(kv.value(), path + ".phases." + std::string(kv.key())))
+                s.phases[std::string(kv.key())] = *n;
+    r.get(o, "delay_seconds", s.delay_seconds, path);
+    r.get(o, "remaining_seconds", s.remaining_seconds, path);
+
+    if (auto* pc = r.object(o, "precheck", path))
+    {
+        const auto pp = path + ".precheck";
+        r.get(*pc, "present", s.precheck.present, pp);
+        r.get(*pc, "complete", s.precheck.complete, pp);
+        r.get(*pc, "passed", s.precheck.passed, pp);
+        r.get(*pc, "passed_ratio", s.precheck.passed_ratio, pp);
+        r.get(*pc, "progress_ratio", s.precheck.progress_ratio, pp);
+        if (auto* items = pc->if_contains("items"))
+        {
+            if (!items->is_array())
+                r.fail(pp + ".items", "expected an array");
+            else
+                for (std::size_t i = 0; i < items->as_array().size(); ++i)
+                {
+                    const auto& iv = items->as_array()[i];
+                    const auto ip = pp + ".items[" + std::to_string(i) + "]";
+                    if (!iv.is_object())
+                    {
+                        r.fail(ip, "expected an object");
+                        continue;
+                    }
+                    precheck_item item;
+                    r.get(iv.as_object(), "item", item.item, ip);
+                    r.get(iv.as_object(), "group", item.group, ip);
+                    r.get(iv.as_object(), "result", item.result, ip);
+                    s.precheck.items.push_back(std::move(item));
+                }
+        }
+    }
+
+    if (auto* init = r.object(o, "init", path))
+        for (const auto& kv : *init)
+        {
+            const auto ip = path + ".init." + std::string(kv.key());
+            if (!kv.value().is_object())
+            {
+                r.fail(ip, "expected an object");
+                continue;
+            }
+            const auto& io = kv.value().as_object();
+            init_object obj;
+            r.get(io, "status", obj.status, ip);
+            r.get(io, "src_count", obj.src_count, ip);
+            r.get(io, "dst_count", obj.dst_count, ip);
+            r.get(io, "detail_complete", obj.detail_complete, ip);
+            r.get(io, "detail_in_progress", obj.detail_in_progress, ip);
+            s.init[std::string(kv.key())] = obj;
+        }
+
+    if (auto* node = r.object(o, "node", path))
+    {
+        const auto np = path + ".node";
+        r.get(*node, "cpu_ratio", s.node.cpu_ratio, np);
+        r.get(*node, "memory_ratio", s.node.memory_ratio, np);
+        r.get(*node, "apply_rows_per_second", s.node.apply_rows_per_second, np);
+        r.get(*node, "apply_transactions_per_second", s.node.apply_transactions_per_second, np);
+        r.get(*node, "network_receive_bytes_per_second", s.node.network_receive_bytes_per_second, np);
+        r.get(*node, "network_transmit_bytes_per_second", s.node.network_transmit_bytes_per_second, np);
+        r.get(*node, "disk_read_bytes_per_second", s.node.disk_read_bytes_per_second, np);
+        r.get(*node, "disk_write_bytes_per_second", s.node.disk_write_bytes_per_second, np);
+    }
+    if (auto* c = r.object(o, "collect", path))
+    {
+        r.get(*c, "status", s.collect.status, path + ".collect");
+        r.get_time(*c, "last_success_ns", s.collect.last_success, path + ".collect");
+        r.get(*c, "query_id", s.collect.query_id, path + ".collect");
+    }
+    if (auto* e = r.object(o, "api_error", path))
+    {
+        r.get(*e, "code", s.api_error.code, path + ".api_error");
+        r.get(*e, "message_short", s.api_error.message_short, path + ".api_error");
+    }
+    r.get(o, "source", s.source, path);
+    r.get_time(o, "last_refresh_ns", s.last_refresh, path);
+    r.get_time(o, "last_change_ns", s.last_change, path);
+    r.get(o, "stale", s.stale, path);
+    return std::pair{std::move(key), std::move(s)};
+}
+
+core::error io_error(const std::string& path, const std::string& step, int err)
+{
+    return core::make_error(core::errc::io, path, step + ": " + std::strerror(err));
+}
+
+}  // namespace
+
+std::string serialize_state(const store& s, std::uint64_t next_event_seq)
+{
+    json::object doc;
+    doc["format"] = format_name;
+    doc["version"] = format_version;
+    doc["next_event_seq"] = next_event_seq;
+    json::array jobs;
+    s.for_each([&](const job_key& k, const job_state& st) { jobs.push_back(job_to_json(k, st)); });
+    doc["jobs"] = std::move(jobs);
+    return json::serialize(doc);
+}
+
+core::result<loaded_state> parse_state(std::string_view text, const std::string& origin)
+{
+    boost::system::error_code ec;
+    json::value v = json::parse(text, ec);
+    if (ec)
+        return core::make_error(core::errc::bad_response, origin, "not valid JSON: " + ec.message());
+    if (!v.is_object())
+        return core::make_error(core::errc::bad_response, origin, "expected a JSON object", "$");
+    const auto& doc = v.as_object();
+    auto* fmt = doc.if_contains("format");
+    if (!fmt || !fmt->is_string() || fmt->as_string() != format_name)
+        return core::make_error(core::errc::bad_response, origin, "not a drs-monitor state file", "$.format");
+    auto* ver = doc.if_contains("version");
+    if (!ver || !ver->is_int64() || ver->as_int64() != format_version)
+        return core::make_error(
+            core::errc::bad_response,
+            origin,
+            "unsupported state file version",
+            "$.version"
+        );
+
+    reader r;
+    loaded_state out;
+    r.get(doc, "next_event_seq", out.next_event_seq, "$");
+    auto* jobs = doc.if_contains("jobs");
+    if (!jobs || !jobs->is_array())
+        return core::make_error(core::errc::bad_response, origin, "expected an array", "$.jobs");
+    for (std::size_t i = 0; i < jobs->as_array().size(); ++i)
+    {
+        if (auto job = job_from_json(jobs->as_array()[i], "$.jobs[" + std::to_string(i) + "]", r))
+            out.jobs.upsert(job->first, std::move(job->second));
+        if (r.failure)
+            break;
+    }
+    if (r.failure)
+    {
+        const auto colon = r.failure->find(": ");
+        return core::make_error(
+            core::errc::bad_response,
+            origin,
+            r.failure->substr(colon + 2),
+            r.failure->substr(0, colon)
+        );
+    }
+    return out;
+}
+
+core::result<void> save(const store& s, std::uint64_t next_event_seq, const std::string& path)
+{
+    const std::string text = serialize_state(s, next_event_seq);
+    const std::string tmp = path + ".tmp";
+
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return io_error(tmp, "open", errno);
+    std::size_t written = 0;
+    while (written < text.size())
+    {
+        const ssize_t n = ::write(fd, text.data() + written, text.size() - written);
+        if (n < 0)
+        {
+            if (errno == EINTR)
+                continue;
+            const int err = errno;
+            ::close(fd);
+            ::unlink(tmp.c_str());
+            return io_error(tmp, "write", err);
+        }
+        written += static_cast<std::size_t>(n);
+    }
+    if (::fsync(fd) != 0)
+    {
+        const int err = errno;
+        ::close(fd);
+        ::unlink(tmp.c_str());
+        return io_error(tmp, "fsync", err);
+    }
+    if (::close(fd) != 0)
+    {
+        const int err = errno;
+        ::unlink(tmp.c_str());
+        return io_error(tmp, "close", err);
+    }
+    if (::rename(tmp.c_str(), path.c_str()) != 0)
+    {
+        const int err = errno;
+        ::unlink(tmp.c_str());
+        return io_error(path, "rename", err);
+    }
+    // The rename is durable only once the directory entry is on disk.
+    std::string dir = fs::path(path).parent_path().string();
+    if (dir.empty())
+        dir = ".";
+    const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0)
+        return io_error(dir, "open directory", errno);
+    const int rc = ::fsync(dfd);
+    const int err = errno;
+    ::close(dfd);
+    if (rc != 0)
+        return io_error(dir, "fsync directory", err);
+    return {};
+}
+
+core::result<loaded_state> load(const std::string& path)
+{
+    std::error_code ec;
+    if (!fs::exists(path, ec))
+        return core::make_error(core::errc::not_found, path, "no state file");
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        return core::make_error(core::errc::io, path, "cannot open for reading");
+    std::ostringstream buf;
+    buf << in.rdbuf();
+    if (in.bad())
+        return core::make_error(core::errc::io, path, "read failed");
+    return parse_state(buf.str(), path);
+}
+
+core::result<std::string> move_aside(const std::string& path, core::wall_time now)
+{
+    const std::time_t secs = std::chrono::system_clock::to_time_t(now);
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    char stamp[32];
+    std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+    const std::string target = path + ".corrupt-" + stamp;
+    if (::rename(path.c_str(), target.c_str()) != 0)
+        return io_error(path, "rename to " + target, errno);
+    return target;
+}
+
+}  // namespace drsmon::state
