@@ -26,7 +26,12 @@ event make_event(std::string job_id, event_kind kind = event_kind::status_change
     return e;
 }
 
-event_log_options options(std::size_t capacity, std::string state_dir, std::uint64_t max_bytes = 10u << 20, unsigned max_files = 5)
+event_log_options options(
+    std::size_t capacity,
+    std::string state_dir,
+    std::uint64_t max_bytes = 10u << 20,
+    unsigned max_files = 5
+)
 {
     event_log_options o;
     o.capacity = capacity;
@@ -82,8 +87,7 @@ TEST(StateEventLog, TheRingKeepsOnlyTheNewestEvents)
 TEST(StateEventLog, CountsEventsPerProjectAndKind)
 {
     event_log log;
-    std::vector<event> batch{
-        make_event("a"), make_event("b"), make_event("a", event_kind::job_failed)};
+    std::vector<event> batch{make_event("a"), make_event("b"), make_event("a", event_kind::job_failed)};
     batch[1].project = "other";
     log.append(batch);
     EXPECT_EQ(log.counts().at({"proj", event_kind::status_changed}), 1u);
@@ -152,7 +156,9 @@ TEST(StateEventFormat, JsonLineCarriesEveryField)
 TEST(StateEventFormat, MalformedJsonLinesAreRejected)
 {
     EXPECT_FALSE(from_json_line("not json").has_value());
-    EXPECT_FALSE(from_json_line("{\"seq\":1,\"time\":\"2023-11-14T22:13:20.250Z\",\"kind\":\"bogus\"}").has_value());
+    EXPECT_FALSE(
+        from_json_line("{\"seq\":1,\"time\":\"2023-11-14T22:13:20.250Z\",\"kind\":\"bogus\"}").has_value()
+    );
     EXPECT_FALSE(from_json_line("{\"seq\":1,\"time\":\"yesterday\",\"kind\":\"job_added\"}").has_value());
 }
 
