@@ -81,7 +81,11 @@ private:
         std::error_code ec;
         const auto st = fs::status(path, ec);
         if (ec || !fs::exists(st))
-            return fail(shown, leaf, "cannot read: " + (ec ? ec.message() : std::string("No such file or directory")));
+            return fail(
+                shown,
+                leaf,
+                "cannot read: " + (ec ? ec.message() : std::string("No such file or directory"))
+            );
         if (!fs::is_regular_file(st))
             return fail(shown, leaf, "cannot read: not a regular file");
         const auto size = fs::file_size(path, ec);

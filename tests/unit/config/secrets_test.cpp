@@ -106,7 +106,10 @@ TEST_F(Secrets, NamesAMissingFileWithoutAnyContent)
     const std::string path = (dir_ / "missing-sk").string();
     EXPECT_EQ(r.error().kind(), drsmon::core::errc::config);
     EXPECT_EQ(r.error().where, path);
-    EXPECT_EQ(r.error().detail, path + ": projects[0].auth.secret_key_file: cannot read: No such file or directory");
+    EXPECT_EQ(
+        r.error().detail,
+        path + ": projects[0].auth.secret_key_file: cannot read: No such file or directory"
+    );
 }
 
 TEST_F(Secrets, WarnsAboutAFileReadableByOthers)
