@@ -266,9 +266,12 @@ private:
                     co_return opened.error();
                 conn = std::move(*opened);
             }
-            exchange_result
-                x = conn->secure ? co_await exchange(*conn->secure, conn->buffer, msg, opts_.max_body_bytes)
-                                 : co_await exchange(*conn->plain, conn->buffer, msg, opts_.max_body_bytes);
+            // Two statements rather than a conditional: GCC 12 mishandles co_await inside ?:.
+            exchange_result x;
+            if (conn->secure)
+                x = co_await exchange(*conn->secure, conn->buffer, msg, opts_.max_body_bytes);
+            else
+                x = co_await exchange(*conn->plain, conn->buffer, msg, opts_.max_body_bytes);
             if (x.ec)
             {
                 if (reused && attempt == 0 && !x.got_bytes && x.ec != asio::error::operation_aborted)
