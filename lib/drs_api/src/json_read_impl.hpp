@@ -3,6 +3,8 @@
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 
+#include <optional>
+
 namespace drsmon::drs_api::detail {
 
 core::error invalid_json_error(api which, const boost::system::error_code& ec);
@@ -12,12 +14,18 @@ core::result<T> read_document(api which, std::string_view body, Fn&& fn)
 {
     // One arena per document: the tree is freed in one go, and small bodies never
     // touch the heap for it.
+    // Larger documents get one block sized from the body (the tree is about twice the
+    // text), so the arena does not grow piecemeal.
     unsigned char buffer[4096];
     json::monotonic_resource arena(buffer, sizeof(buffer));
+    std::optional<json::monotonic_resource> big;
+    if (body.size() > sizeof(buffer) / 2)
+        big.emplace(body.size() * 2 + 1024);
+    json::monotonic_resource& pool = big ? *big : arena;
     json::parse_options options;
     options.max_depth = 64;
     boost::system::error_code ec;
-    const json::value doc = json::parse(json::string_view(body.data(), body.size()), ec, &arena, options);
+    const json::value doc = json::parse(json::string_view(body.data(), body.size()), ec, &pool, options);
     if (ec)
         return invalid_json_error(which, ec);
     reader r(which);
