@@ -81,7 +81,7 @@ std::optional<problem> check(const web_config& cfg)
         }
         const bool verifies = auth == "VerifyClientCertIfGiven" || auth == "RequireAndVerifyClientCert";
         if (verifies && tls.client_ca_file.empty())
-            return problem{base + "client_ca_file", "client_auth_type " + auth + " needs client_ca_file"};
+            return problem{base + "client_auth_type", "client_auth_type " + auth + " needs client_ca_file"};
         if (!tls.client_ca_file.empty() && auth == "NoClientCert")
         {
             return problem{
