@@ -120,6 +120,7 @@ public:
         thread_ = std::thread([] {});
     }
     bool run_returned() const { return run_returned_; }
+    // Read only after stop_and_wait(): the server thread writes the log.
     std::string log_text() const { return log_text_.str(); }
 
 private:
@@ -386,6 +387,7 @@ TEST(HttpServer, TurnsHandlerExceptionsInto500AndKeepsServing)
     EXPECT_EQ(c.get("/hello").body(), "hello");
     client other(server.port());
     EXPECT_EQ(other.get("/hello").result_int(), 200u);
+    server.stop_and_wait();
     EXPECT_NE(server.log_text().find("handler exploded"), std::string::npos);
 }
 
@@ -393,12 +395,9 @@ TEST(HttpServer, LogsOneDebugLinePerRequest)
 {
     running_server server;
     client c(server.port());
-    c.get(
-        "/hello?secret=1",
-        {
-            {"Authorization", "Basic c2VjcmV0OnNlY3JldA=="}
-    }
-    );
+    const auto auth = std::make_pair(std::string("Authorization"), std::string("Basic c2VjcmV0OnNlY3JldA=="));
+    EXPECT_EQ(c.get("/hello?secret=1", {auth}).result_int(), 200u);
+    server.stop_and_wait();
     const std::string log = server.log_text();
     EXPECT_NE(log.find("GET /hello 200"), std::string::npos) << log;
     EXPECT_EQ(log.find("c2VjcmV0"), std::string::npos) << log;
@@ -478,6 +477,7 @@ TEST(HttpServer, RequiresBasicAuthWhenUsersAreConfigured)
         ).result_int(),
         401u
     );
+    server.stop_and_wait();
     EXPECT_EQ(server.log_text().find("wonderland"), std::string::npos);
 }
 
