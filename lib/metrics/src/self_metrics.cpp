@@ -1,0 +1,226 @@
+#include "drsmon/core/version.hpp"
+#include "drsmon/metrics/self_metrics.hpp"
+
+#include <boost/version.hpp>
+
+#include <algorithm>
+
+namespace drsmon::metrics {
+
+namespace {
+
+const char* const polled_note = " Updated by the monitor as it polls.";
+
+template <class T>
+prometheus::Family<T>* family(prometheus::Registry& r, const char* name, const std::string& help)
+{
+    return &prometheus::detail::Builder<T>().Name(name).Help(help + polled_note).Register(r);
+}
+
+std::string compiler_name()
+{
+#if defined(__clang__)
+    return "clang-" + std::to_string(__clang_major__) + "." + std::to_string(__clang_minor__) + "." +
+           std::to_string(__clang_patchlevel__);
+#elif defined(__GNUC__)
+    return "gcc-" + std::to_string(__GNUC__) + "." + std::to_string(__GNUC_MINOR__) + "." +
+           std::to_string(__GNUC_PATCHLEVEL__);
+#else
+    return "unknown";
+#endif
+}
+
+}  // namespace
+
+build_info build_info::current()
+{
+    std::string boost = BOOST_LIB_VERSION;
+    std::replace(boost.begin(), boost.end(), '_', '.');
+    return {core::version, core::revision, compiler_name(), boost};
+}
+
+self_metrics::self_metrics(const build_info& info) : registry_(std::make_shared<prometheus::Registry>())
+{
+    auto& r = *registry_;
+    family<prometheus::Gauge>(r, "drs_monitor_build_info", "Build of the running monitor, always 1.")
+        ->Add({
+            {"version",       info.version      },
+            {"revision",      info.revision     },
+            {"compiler",      info.compiler     },
+            {"boost_version", info.boost_version}
+    })
+        .Set(1);
+    up_.family = family<prometheus::Gauge>(
+        r,
+        "drs_monitor_up",
+        "1 when the latest polling round of the project reached the DRS API, else 0."
+    );
+    requests_.family = family<prometheus::Counter>(
+        r,
+        "drs_monitor_api_requests_total",
+        "DRS/IAM API requests by API and outcome code (HTTP status or error class such as timeout)."
+    );
+    durations_.family = family<prometheus::Histogram>(
+        r,
+        "drs_monitor_api_request_duration_seconds",
+        "Duration of DRS/IAM API requests, including TLS and body transfer."
+    );
+    retries_.family = family<prometheus::Counter>(r, "drs_monitor_api_retries_total", "API request retries.");
+    throttled_.family = family<prometheus::Counter>(
+        r,
+        "drs_monitor_api_throttled_total",
+        "API responses that signalled throttling (HTTP 429 APIG(W).0308 or DRS.M01503)."
+    );
+    last_success_.family = family<prometheus::Gauge>(
+        r,
+        "drs_monitor_api_last_success_timestamp_seconds",
+        "When a request to the API last succeeded."
+    );
+    token_expiry_.family = family<prometheus::Gauge>(
+        r,
+        "drs_monitor_auth_token_expiry_timestamp_seconds",
+        "Expiry of the current IAM token of the project (IAM POST /v3/auth/tokens expires_at)."
+    );
+    events_.family = family<prometheus::Counter>(
+        r,
+        "drs_monitor_events_total",
+        "Job events recorded by the monitor, by kind (see the events log)."
+    );
+    reload_ok_ = &family<prometheus::Gauge>(
+                      r,
+                      "drs_monitor_config_last_reload_successful",
+                      "1 when the latest configuration (re)load succeeded, else 0."
+    )
+                      ->Add({});
+    reload_ts_ = &family<prometheus::Gauge>(
+                      r,
+                      "drs_monitor_config_last_reload_success_timestamp_seconds",
+                      "When the configuration was last (re)loaded successfully."
+    )
+                      ->Add({});
+}
+
+void self_metrics::set_up(const std::string& project, bool up)
+{
+    up_.get(
+           project,
+           {
+               {"project", project}
+    }
+    ).Set(up ? 1 : 0);
+}
+
+void self_metrics::observe_request(
+    const std::string& project,
+    const std::string& api,
+    const std::string& code,
+    double seconds
+)
+{
+    requests_
+        .get(
+            project,
+            {
+                {"project", project},
+                {"api",     api    },
+                {"code",    code   }
+    }
+        )
+        .Increment();
+    durations_
+        .get(
+            project,
+            {
+                {"project", project},
+                {"api",     api    }
+    },
+            api_duration_buckets
+        )
+        .Observe(seconds);
+}
+
+void self_metrics::add_retry(const std::string& project, const std::string& api)
+{
+    retries_
+        .get(
+            project,
+            {
+                {"project", project},
+                {"api",     api    }
+    }
+        )
+        .Increment();
+}
+
+void self_metrics::add_throttled(const std::string& project, const std::string& api)
+{
+    throttled_
+        .get(
+            project,
+            {
+                {"project", project},
+                {"api",     api    }
+    }
+        )
+        .Increment();
+}
+
+void self_metrics::set_last_success(const std::string& project, const std::string& api, core::wall_time t)
+{
+    last_success_
+        .get(
+            project,
+            {
+                {"project", project},
+                {"api",     api    }
+    }
+        )
+        .Set(core::to_unix_seconds(t));
+}
+
+void self_metrics::set_token_expiry(const std::string& project, core::wall_time expires_at)
+{
+    token_expiry_
+        .get(
+            project,
+            {
+                {"project", project}
+    }
+        )
+        .Set(core::to_unix_seconds(expires_at));
+}
+
+void self_metrics::add_events(const std::vector<state::event>& events)
+{
+    for (const auto& e : events)
+        events_
+            .get(
+                e.project,
+                {
+                    {"project", e.project               },
+                    {"kind",    state::to_string(e.kind)}
+        }
+            )
+            .Increment();
+}
+
+void self_metrics::config_reloaded(bool success, core::wall_time now)
+{
+    reload_ok_->Set(success ? 1 : 0);
+    if (success)
+        reload_ts_->Set(core::to_unix_seconds(now));
+}
+
+void self_metrics::forget_project(const std::string& project)
+{
+    up_.forget(project);
+    requests_.forget(project);
+    durations_.forget(project);
+    retries_.forget(project);
+    throttled_.forget(project);
+    last_success_.forget(project);
+    token_expiry_.forget(project);
+    events_.forget(project);
+}
+
+}  // namespace drsmon::metrics
