@@ -86,18 +86,18 @@ self_metrics::self_metrics(const build_info& info) : registry_(std::make_shared<
         "drs_monitor_events_total",
         "Job events recorded by the monitor, by kind (see the events log)."
     );
-    reload_ok_ = &family<prometheus::Gauge>(
-                      r,
-                      "drs_monitor_config_last_reload_successful",
-                      "1 when the latest configuration (re)load succeeded, else 0."
-    )
-                      ->Add({});
-    reload_ts_ = &family<prometheus::Gauge>(
-                      r,
-                      "drs_monitor_config_last_reload_success_timestamp_seconds",
-                      "When the configuration was last (re)loaded successfully."
-    )
-                      ->Add({});
+    auto* reload_ok = family<prometheus::Gauge>(
+        r,
+        "drs_monitor_config_last_reload_successful",
+        "1 when the latest configuration (re)load succeeded, else 0."
+    );
+    reload_ok_ = &reload_ok->Add({});
+    auto* reload_ts = family<prometheus::Gauge>(
+        r,
+        "drs_monitor_config_last_reload_success_timestamp_seconds",
+        "When the configuration was last (re)loaded successfully."
+    );
+    reload_ts_ = &reload_ts->Add({});
 }
 
 void self_metrics::set_up(const std::string& project, bool up)
