@@ -4,12 +4,14 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/empty_body.hpp>
@@ -651,6 +653,33 @@ TEST(HttpServer, RejectsClientCertificatesFromAnotherCa)
 {
     running_server server({}, tls_config("RequireAndVerifyClientCert", tls_file("other-ca.pem")));
     EXPECT_FALSE(tls_get(server.port(), true).has_value());
+}
+
+}  // namespace
+
+namespace {
+
+TEST(HttpServer, ReturnsFromRunWhenTheAwaitingBranchIsCancelled)
+{
+    asio::io_context ioc;
+    server_options opts;
+    opts.listen_address = "127.0.0.1:0";
+    http_server server(ioc.get_executor(), opts, spdlog::default_logger());
+    ASSERT_TRUE(server.listen());
+    bool finished = false;
+    asio::co_spawn(
+        ioc,
+        [&]() -> asio::awaitable<void> {
+            using namespace asio::experimental::awaitable_operators;
+            asio::steady_timer timer(ioc, std::chrono::milliseconds(50));
+            co_await (server.run() || timer.async_wait(asio::use_awaitable));
+            finished = true;
+        },
+        asio::detached
+    );
+    ioc.run_for(std::chrono::seconds(5));
+    EXPECT_TRUE(finished);
+    EXPECT_TRUE(ioc.stopped());
 }
 
 }  // namespace
