@@ -86,6 +86,37 @@ core::result<void> event_log::write_file(const std::vector<event>& events)
     return {};
 }
 
+core::result<std::size_t> event_log::restore_from_file()
+{
+    if (options_.state_dir.empty())
+        return std::size_t{0};
+    const std::string active = file_path();
+    std::deque<event> restored;
+    for (const std::string& path : {active + ".1", active})
+    {
+        std::error_code ec;
+        if (!fs::exists(path, ec))
+            continue;
+        std::ifstream in(path, std::ios::binary);
+        if (!in)
+            return core::make_error(core::errc::io, path, "cannot open for reading");
+        for (std::string line; std::getline(in, line);)
+        {
+            auto e = from_json_line(line);
+            // A line cut short by a crash, or events from a newer seq space, are not restored.
+            if (!e || e->seq >= next_seq_ || (!restored.empty() && e->seq <= restored.back().seq))
+                continue;
+            restored.push_back(std::move(*e));
+            if (restored.size() > options_.capacity)
+                restored.pop_front();
+        }
+        if (in.bad())
+            return core::make_error(core::errc::io, path, "read failed");
+    }
+    ring_ = std::move(restored);
+    return ring_.size();
+}
+
 std::vector<event> event_log::since(std::uint64_t after_seq, std::size_t limit) const
 {
     std::vector<event> out;

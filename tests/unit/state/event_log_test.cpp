@@ -138,6 +138,35 @@ TEST(StateEventLog, AnUnwritableStateDirIsAnErrorButEventsStayInMemory)
     EXPECT_EQ(batch[0].seq, 1u);
 }
 
+TEST(StateEventLog, RestoresTheNewestEventsFromTheFileAfterARestart)
+{
+    testing::temp_dir dir;
+    {
+        event_log before(options(100, dir.path().string()));
+        std::vector<event> batch{make_event("a"), make_event("b"), make_event("c")};
+        ASSERT_TRUE(before.append(batch).has_value());
+    }
+    std::ofstream(dir.file("events.jsonl"), std::ios::app) << "{\"seq\":4,\"truncated";
+    event_log after(options(2, dir.path().string()), 4);
+    auto restored = after.restore_from_file();
+    ASSERT_TRUE(restored.has_value());
+    EXPECT_EQ(*restored, 2u);
+    const auto events = after.since(0, 10);
+    ASSERT_EQ(events.size(), 2u);
+    EXPECT_EQ(events[0].job_id, "b");
+    EXPECT_EQ(events[1].seq, 3u);
+    EXPECT_EQ(after.next_seq(), 4u);
+}
+
+TEST(StateEventLog, RestoringWithoutAFileRestoresNothing)
+{
+    testing::temp_dir dir;
+    event_log log(options(10, dir.path().string()));
+    auto restored = log.restore_from_file();
+    ASSERT_TRUE(restored.has_value());
+    EXPECT_EQ(*restored, 0u);
+}
+
 TEST(StateEventFormat, JsonLineCarriesEveryField)
 {
     auto e = make_event("job-1");

@@ -34,6 +34,12 @@ public:
     // file write fails; the error (errc::io) is returned.
     core::result<void> append(std::vector<event>& events);
 
+    // After a restart: fills the ring with the newest events of the file sink (events.jsonl.1
+    // then events.jsonl) whose seq is below next_seq(). Malformed lines are skipped; counts()
+    // is not changed. Returns how many events were restored; a missing file restores 0.
+    // Errors: errc::io when a file exists but cannot be read.
+    core::result<std::size_t> restore_from_file();
+
     // Up to `limit` events with seq > `after_seq`, oldest first.
     std::vector<event> since(std::uint64_t after_seq, std::size_t limit) const;
 
