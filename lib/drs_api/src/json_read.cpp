@@ -251,7 +251,7 @@ const json::object* reader::root(const json::value& v)
 {
     if (const json::object* o = v.if_object())
         return o;
-    fail(jpath{}, "expected a JSON object at the top level");
+    fail(root_path, "expected a JSON object at the top level");
     return nullptr;
 }
 

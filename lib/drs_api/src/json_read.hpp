@@ -32,10 +32,16 @@ struct jpath
     std::string_view key;
     std::size_t index = no_index;
 
-    jpath child(std::string_view k) const noexcept { return jpath{this, k, no_index}; }
-    jpath at(std::size_t i) const noexcept { return jpath{this, {}, i}; }
+    // Children point at their parent: never derive one from a temporary.
+    jpath child(std::string_view k) const& noexcept { return jpath{this, k, no_index}; }
+    jpath at(std::size_t i) const& noexcept { return jpath{this, {}, i}; }
+    jpath child(std::string_view k) const&& = delete;
+    jpath at(std::size_t i) const&& = delete;
     std::string str() const;
 };
+
+// "$", the parent of every path.
+inline constexpr jpath root_path{};
 
 // Numeric text as the API sends it: a JSON number, or a string with optional spaces and
 // an optional trailing '%'. Nullopt for anything else, NaN or infinity.

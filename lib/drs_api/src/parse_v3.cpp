@@ -100,8 +100,8 @@ core::result<Response> read_batch(api which, std::string_view body, ReadItem rea
     return read_document<Response>(which, body, [&](reader& r, const json::object& root) {
         Response out;
         out.count = reader::integer(root, "count");
-        const jpath at = jpath{}.child("results");
-        const json::array* results = r.required_array(root, "results", jpath{});
+        const jpath at = root_path.child("results");
+        const json::array* results = r.required_array(root, "results", root_path);
         if (results)
             out.results.reserve(results->size());
         for_each_object(r, results, at, [&](const json::object& item, const jpath& item_at) {
@@ -266,10 +266,10 @@ core::result<job_list_response> parse_job_list(std::string_view body)
     return read_document<job_list_response>(api::job_list, body, [](reader& r, const json::object& root) {
         job_list_response out;
         out.total_record = reader::integer(root, "total_record");
-        const json::array* jobs = r.required_array(root, "jobs", jpath{});
+        const json::array* jobs = r.required_array(root, "jobs", root_path);
         if (jobs)
             out.jobs.reserve(jobs->size());
-        for_each_object(r, jobs, jpath{}.child("jobs"), [&](const json::object& o, const jpath& at) {
+        for_each_object(r, jobs, root_path.child("jobs"), [&](const json::object& o, const jpath& at) {
             job_summary j;
             j.id = r.item_id(o, {"id"}, std::nullopt, at);
             j.status = r.strict_text(o, "status", at);

@@ -105,10 +105,10 @@ core::result<async_job_detail_response> parse_async_job_detail(std::string_view 
         [](reader& r, const json::object& root) {
             async_job_detail_response out;
             out.total_count = reader::integer(root, "total_count");
-            const json::array* jobs = r.required_array(root, "jobs", jpath{});
+            const json::array* jobs = r.required_array(root, "jobs", root_path);
             if (jobs)
                 out.jobs.reserve(jobs->size());
-            for_each_object(r, jobs, jpath{}.child("jobs"), [&](const json::object& o, const jpath& at) {
+            for_each_object(r, jobs, root_path.child("jobs"), [&](const json::object& o, const jpath& at) {
                 out.jobs.push_back(read_job_detail(r, o, at));
             });
             return out;
@@ -123,9 +123,9 @@ core::result<collect_submit_response> parse_db_objects_collect(std::string_view 
         body,
         [](reader& r, const json::object& root) {
             collect_submit_response out;
-            out.id = r.item_id(root, {"id"}, std::nullopt, jpath{});
-            out.status = r.strict_text(root, "status", jpath{});
-            out.job_id = r.strict_text(root, "job_id", jpath{});
+            out.id = r.item_id(root, {"id"}, std::nullopt, root_path);
+            out.status = r.strict_text(root, "status", root_path);
+            out.job_id = r.strict_text(root, "job_id", root_path);
             return out;
         }
     );
@@ -139,7 +139,7 @@ core::result<collection_status_response> parse_collection_status(std::string_vie
         [](reader& r, const json::object& root) {
             collection_status_response out;
             out.id = reader::text(root, "id");
-            out.status = r.strict_text(root, "status", jpath{});
+            out.status = r.strict_text(root, "status", root_path);
             return out;
         }
     );
