@@ -145,8 +145,9 @@ job_spec job_of(const YAML::Node& n)
                 auto pos = std::find(object_types.begin(), object_types.end(), type);
                 if (pos == object_types.end())
                     fail(o.first, "unknown object type: " + type);
-                j.object_counts[static_cast<std::size_t>(pos - object_types.begin())] =
-                    static_cast<int>(number_of(o.second, "objects"));
+                j.object_counts[static_cast<std::size_t>(pos - object_types.begin())] = static_cast<int>(
+                    number_of(o.second, "objects")
+                );
             }
         }
         else if (key == "precheck")
@@ -319,15 +320,9 @@ scenario load_scenario(const std::string& path)
     }
 }
 
-job_spec parse_job_spec(std::string_view text)
-{
-    return job_of(load(text));
-}
+job_spec parse_job_spec(std::string_view text) { return job_of(load(text)); }
 
-keyframe parse_keyframe(std::string_view text)
-{
-    return keyframe_of(load(text), false);
-}
+keyframe parse_keyframe(std::string_view text) { return keyframe_of(load(text), false); }
 
 void apply(const scenario& s, world& w)
 {

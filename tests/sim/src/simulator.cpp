@@ -1,5 +1,4 @@
 #include "drsmon/sim/simulator.hpp"
-
 #include "drsmon/test/http_server.hpp"
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -124,31 +123,19 @@ simulator::simulator(asio::any_io_executor ex, simulator_options opts)
 
 simulator::~simulator() = default;
 
-void simulator::start()
-{
-    impl_->start();
-}
+void simulator::start() { impl_->start(); }
 
-void simulator::stop()
-{
-    impl_->stop();
-}
+void simulator::stop() { impl_->stop(); }
 
-std::uint16_t simulator::port() const
-{
-    return impl_->server_->port();
-}
+std::uint16_t simulator::port() const { return impl_->server_->port(); }
 
 std::string simulator::url() const
 {
     std::string host = impl_->opts_.address.find(':') != std::string::npos ? "[" + impl_->opts_.address + "]"
-                                                                            : impl_->opts_.address;
+                                                                           : impl_->opts_.address;
     return std::string(impl_->opts_.tls ? "https://" : "http://") + host + ":" + std::to_string(port());
 }
 
-router& simulator::api() noexcept
-{
-    return impl_->router_;
-}
+router& simulator::api() noexcept { return impl_->router_; }
 
 }  // namespace drsmon::sim

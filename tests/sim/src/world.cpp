@@ -46,7 +46,8 @@ bool is_incremental(std::string_view status)
     return status == "INCRE_TRANSFER_STARTED" || status == "INCRE_TRANSFER_FAILED";
 }
 
-const char* const db_names[] = {"orders", "billing", "crm", "inventory", "audit", "payments", "users", "catalog"};
+const char* const db_names[] =
+    {"orders", "billing", "crm", "inventory", "audit", "payments", "users", "catalog"};
 
 }  // namespace
 
@@ -60,46 +61,46 @@ std::vector<precheck_item> standard_precheck_items()
 {
     // Item names and groups of the documented MySQL migration example, plus one network item.
     static const std::pair<const char*, const char*> items[] = {
-        {"dstDbDiskSize", "db_disk_size"},
-        {"checkIncreSrcDbExistedInDstDb", "db_params"},
-        {"dbCharacterSetConsistency", "db_params"},
-        {"dbClockConsistency", "db_params"},
-        {"dbCollationServerConsistency", "db_params"},
-        {"dbIsolationLevelConsistency", "db_params"},
-        {"dbParamConsistency", "db_params"},
-        {"dbServerUuidConsistency", "db_params"},
-        {"dstMaxAllowedPacketCheck", "db_params"},
-        {"hasForeignKeyOnUnselectedTable", "db_params"},
-        {"innodbStrictModeConsistency", "db_params"},
-        {"isUserRequireSslLink", "db_params"},
-        {"sqlModeConsistency", "db_params"},
-        {"sqlModeNoEngine", "db_params"},
-        {"srcBinlogFormatCheck", "db_params"},
-        {"srcBinlogRowImageCheck", "db_params"},
-        {"srcDbBinlogExpireLogsDays", "db_params"},
-        {"srcDbBinlogIsOff", "db_params"},
-        {"srcDbExistUnsupportEngineTable", "db_params"},
-        {"srcDbIndexKeyLength", "db_params"},
-        {"srcDbNameContainsUnsupportedSymbols", "db_params"},
-        {"srcDbServerIdCheck", "db_params"},
-        {"srcDstTableNameCaseSensitiveCheck", "db_params"},
-        {"srcHasNoPkTableWhenTgtHasInvisiblePk", "db_params"},
-        {"srcRoutinesWithoutPrivilegeCheck", "db_params"},
-        {"srcTableNameContainsNonAscii", "db_params"},
-        {"srcTriggerAndEventCheck", "db_params"},
-        {"srcViewNameContainsNonAscii", "db_params"},
-        {"srclogSlaveUpdatesCheck", "db_params"},
-        {"userRequirementIsEnoughForDefiner", "db_params"},
-        {"userSelectObjectsCheck", "db_params"},
-        {"dstStatusCheck", "db_target_status"},
-        {"dstDbPrivilegesIsEnough", "db_user_privilege"},
-        {"srcDbPrivilegesIsEnoughForIncre", "db_user_privilege"},
-        {"dbVersionMeetRequirement", "db_version"},
-        {"dstDbVersionSupport", "db_version"},
-        {"srcDbVersionSupport", "db_version"},
-        {"dstDbConnection", "network"},
-        {"srcDbConnection", "network"},
-        {"srcDbNetworkLatency", "network"},
+        {"dstDbDiskSize",                        "db_disk_size"     },
+        {"checkIncreSrcDbExistedInDstDb",        "db_params"        },
+        {"dbCharacterSetConsistency",            "db_params"        },
+        {"dbClockConsistency",                   "db_params"        },
+        {"dbCollationServerConsistency",         "db_params"        },
+        {"dbIsolationLevelConsistency",          "db_params"        },
+        {"dbParamConsistency",                   "db_params"        },
+        {"dbServerUuidConsistency",              "db_params"        },
+        {"dstMaxAllowedPacketCheck",             "db_params"        },
+        {"hasForeignKeyOnUnselectedTable",       "db_params"        },
+        {"innodbStrictModeConsistency",          "db_params"        },
+        {"isUserRequireSslLink",                 "db_params"        },
+        {"sqlModeConsistency",                   "db_params"        },
+        {"sqlModeNoEngine",                      "db_params"        },
+        {"srcBinlogFormatCheck",                 "db_params"        },
+        {"srcBinlogRowImageCheck",               "db_params"        },
+        {"srcDbBinlogExpireLogsDays",            "db_params"        },
+        {"srcDbBinlogIsOff",                     "db_params"        },
+        {"srcDbExistUnsupportEngineTable",       "db_params"        },
+        {"srcDbIndexKeyLength",                  "db_params"        },
+        {"srcDbNameContainsUnsupportedSymbols",  "db_params"        },
+        {"srcDbServerIdCheck",                   "db_params"        },
+        {"srcDstTableNameCaseSensitiveCheck",    "db_params"        },
+        {"srcHasNoPkTableWhenTgtHasInvisiblePk", "db_params"        },
+        {"srcRoutinesWithoutPrivilegeCheck",     "db_params"        },
+        {"srcTableNameContainsNonAscii",         "db_params"        },
+        {"srcTriggerAndEventCheck",              "db_params"        },
+        {"srcViewNameContainsNonAscii",          "db_params"        },
+        {"srclogSlaveUpdatesCheck",              "db_params"        },
+        {"userRequirementIsEnoughForDefiner",    "db_params"        },
+        {"userSelectObjectsCheck",               "db_params"        },
+        {"dstStatusCheck",                       "db_target_status" },
+        {"dstDbPrivilegesIsEnough",              "db_user_privilege"},
+        {"srcDbPrivilegesIsEnoughForIncre",      "db_user_privilege"},
+        {"dbVersionMeetRequirement",             "db_version"       },
+        {"dstDbVersionSupport",                  "db_version"       },
+        {"srcDbVersionSupport",                  "db_version"       },
+        {"dstDbConnection",                      "network"          },
+        {"srcDbConnection",                      "network"          },
+        {"srcDbNetworkLatency",                  "network"          },
     };
     std::vector<precheck_item> out;
     for (const auto& [item, group] : items)
@@ -149,7 +150,9 @@ const job_spec* world::find(std::string_view id) const
 
 const async_batch* world::find_batch(std::string_view id) const
 {
-    auto it = std::find_if(batches_.begin(), batches_.end(), [&](const async_batch& b) { return b.id == id; });
+    auto it = std::find_if(batches_.begin(), batches_.end(), [&](const async_batch& b) {
+        return b.id == id;
+    });
     return it == batches_.end() ? nullptr : &*it;
 }
 
@@ -309,7 +312,8 @@ std::vector<struct_progress> world::struct_process(const job_spec& job, std::opt
         sp.start = *s.full_start;
         if (sp.status == 2)
         {
-            double span = s.full_end ? *s.full_end - *s.full_start : (t - *s.full_start) * hi / std::max(p, 1e-9);
+            double span = s.full_end ? *s.full_end - *s.full_start
+                                     : (t - *s.full_start) * hi / std::max(p, 1e-9);
             sp.end = *s.full_start + span * hi / 100.0;
         }
         out.push_back(std::move(sp));
@@ -317,7 +321,11 @@ std::vector<struct_progress> world::struct_process(const job_spec& job, std::opt
     return out;
 }
 
-std::vector<struct_item> world::struct_detail(const job_spec& job, std::string_view type, std::optional<double> at) const
+std::vector<struct_item> world::struct_detail(
+    const job_spec& job,
+    std::string_view type,
+    std::optional<double> at
+) const
 {
     std::vector<struct_item> out;
     auto pos = std::find(object_types.begin(), object_types.end(), type);
@@ -413,7 +421,11 @@ job_spec world::generate_job(int index)
     }
     else if (j.db_use_type == "sync")
     {
-        static const char* const engines[] = {"mysql", "oracle-to-gaussdbv5", "mysql-to-kafka", "gaussdbv5-to-mysql"};
+        static const char* const engines[] = {
+            "mysql",
+            "oracle-to-gaussdbv5",
+            "mysql-to-kafka",
+            "gaussdbv5-to-mysql"};
         j.engine_type = r.pick(engines);
         j.task_type = r.uniform() < 0.8 ? "FULL_INCR_TRANS" : "INCR_TRANS";
     }
@@ -437,8 +449,16 @@ job_spec world::generate_job(int index)
 
     int dbs = r.integer(1, 5);
     int tables = r.integer(20, 300);
-    j.object_counts = {dbs, j.engine_type == "gaussdbv5" ? dbs : 0, tables, tables, r.integer(10, 200), 0,
-                       r.integer(0, 10), r.integer(0, 5), r.integer(0, 3)};
+    j.object_counts = {
+        dbs,
+        j.engine_type == "gaussdbv5" ? dbs : 0,
+        tables,
+        tables,
+        r.integer(10, 200),
+        0,
+        r.integer(0, 10),
+        r.integer(0, 5),
+        r.integer(0, 3)};
 
     auto kf = [&](double at, std::string status) {
         keyframe k;
@@ -457,7 +477,10 @@ job_spec world::generate_job(int index)
     j.precheck_start = t + 10;
     j.precheck_duration = r.between(30, 90);
     j.precheck_items = standard_precheck_items();
-    static const char* const alarms[] = {"SRC_HAS_TTL_INDEXES", "SRC_BINLOG_EXPIRE_TOO_SHORT", "DST_DISK_SIZE_SMALL"};
+    static const char* const alarms[] = {
+        "SRC_HAS_TTL_INDEXES",
+        "SRC_BINLOG_EXPIRE_TOO_SHORT",
+        "DST_DISK_SIZE_SMALL"};
     int alarm_count = r.integer(0, 3);
     for (int a = 0; a < alarm_count; ++a)
     {

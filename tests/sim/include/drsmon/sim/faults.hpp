@@ -15,18 +15,18 @@ namespace drsmon::sim {
 
 enum class fault_kind
 {
-    server_error,   // HTTP 500/502/503/504 with a gateway or service error body
-    throttle,       // 429 APIGW.0308, optionally with Retry-After
-    drs_throttle,   // 400 DRS.M01503 "Operation too frequent"
-    latency,        // the normal response, sent after a delay
-    reset,          // the connection is reset half-way through the body
-    stall,          // the body stops half-way for a while, then completes
-    truncated,      // half of the JSON body, with a matching Content-Length
-    malformed,      // a body that is not JSON
-    wrong_shape,    // valid JSON whose fields have the wrong types
-    huge,           // the normal response padded to mb megabytes
-    clock_offset,   // the server's clock is shifted by seconds (persistent, not per request)
-    token_expiry    // every issued token expires now (applied once when added)
+    server_error,  // HTTP 500/502/503/504 with a gateway or service error body
+    throttle,      // 429 APIGW.0308, optionally with Retry-After
+    drs_throttle,  // 400 DRS.M01503 "Operation too frequent"
+    latency,       // the normal response, sent after a delay
+    reset,         // the connection is reset half-way through the body
+    stall,         // the body stops half-way for a while, then completes
+    truncated,     // half of the JSON body, with a matching Content-Length
+    malformed,     // a body that is not JSON
+    wrong_shape,   // valid JSON whose fields have the wrong types
+    huge,          // the normal response padded to mb megabytes
+    clock_offset,  // the server's clock is shifted by seconds (persistent, not per request)
+    token_expiry   // every issued token expires now (applied once when added)
 };
 
 // "5xx", "429", "drs-throttle", "latency", "reset", "stall", "truncated", "malformed",

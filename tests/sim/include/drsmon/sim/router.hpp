@@ -29,9 +29,9 @@ struct router_options
     std::chrono::seconds token_lifetime{std::chrono::hours(24)};
     double collection_seconds = 5;  // simulated seconds a db-objects collection stays "pending"
     std::size_t record_capacity = 10000;
-    bool control = true;                // serve /-/sim/
-    unsigned progress_status = 200;     // batch-progress: the docs disagree between 200 and 202
-    int lockout_failures = 5;           // consecutive signature failures that lock an AK
+    bool control = true;             // serve /-/sim/
+    unsigned progress_status = 200;  // batch-progress: the docs disagree between 200 and 202
+    int lockout_failures = 5;        // consecutive signature failures that lock an AK
     std::chrono::seconds lockout{std::chrono::minutes(5)};
     std::chrono::seconds max_skew{std::chrono::minutes(15)};
 };
@@ -100,19 +100,32 @@ private:
     std::string next_request_id();
     std::string issue_token_locked();
     auth_outcome authenticate(const request& req);
-    response route(const request& req, std::string_view api, const std::vector<std::string>& segs,
-                   const std::vector<std::pair<std::string, std::string>>& query);
-    response control(const request& req, const std::vector<std::string>& segs,
-                     const std::vector<std::pair<std::string, std::string>>& query);
+    response route(
+        const request& req,
+        std::string_view api,
+        const std::vector<std::string>& segs,
+        const std::vector<std::pair<std::string, std::string>>& query
+    );
+    response control(
+        const request& req,
+        const std::vector<std::string>& segs,
+        const std::vector<std::pair<std::string, std::string>>& query
+    );
     boost::json::value state_json_locked() const;
 
     response iam_tokens(const request& req);
     response iam_projects(const std::vector<std::pair<std::string, std::string>>& query);
     response batch(std::string_view api, const request& req, std::string_view struct_type);
     response job_list(const request& req);
-    response async_jobs(std::string_view batch_id, const std::vector<std::pair<std::string, std::string>>& query);
+    response async_jobs(
+        std::string_view batch_id,
+        const std::vector<std::pair<std::string, std::string>>& query
+    );
     response collect(std::string_view job_id, const request& req);
-    response collection_status(std::string_view job_id, const std::vector<std::pair<std::string, std::string>>& query);
+    response collection_status(
+        std::string_view job_id,
+        const std::vector<std::pair<std::string, std::string>>& query
+    );
 
     router_options opts_;
     const core::clock& clock_;

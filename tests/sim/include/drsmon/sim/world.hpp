@@ -78,17 +78,17 @@ struct job_spec
 struct job_snapshot
 {
     std::string status;
-    double progress = 0;                // full-phase progress 0..100
-    std::optional<double> delay;        // nullopt: "-1"
+    double progress = 0;          // full-phase progress 0..100
+    std::optional<double> delay;  // nullopt: "-1"
     std::string error_code;
     std::string error_message;
-    int precheck_process = 0;           // 0..100
-    std::optional<double> full_start;   // when the full phase (DR: initialisation) started
-    std::optional<double> full_end;     // when it completed
-    std::optional<double> incr_start;   // when the incremental phase started
-    std::optional<double> started;      // first STARTJOBING
-    double updated = 0;                 // time of the last keyframe applied
-    std::optional<double> remaining;    // simulated seconds until the full phase ends, while it runs
+    int precheck_process = 0;          // 0..100
+    std::optional<double> full_start;  // when the full phase (DR: initialisation) started
+    std::optional<double> full_end;    // when it completed
+    std::optional<double> incr_start;  // when the incremental phase started
+    std::optional<double> started;     // first STARTJOBING
+    double updated = 0;                // time of the last keyframe applied
+    std::optional<double> remaining;   // simulated seconds until the full phase ends, while it runs
 };
 
 // One DR object type's initialisation state (batch-struct-process).
@@ -161,10 +161,14 @@ public:
     // The state of a job at simulated time t (default: now). Precondition: find(id) != nullptr.
     job_snapshot snapshot(const job_spec& job, std::optional<double> t = std::nullopt) const;
     // DR initialisation per object type at t: empty before the full phase started.
-    std::vector<struct_progress> struct_process(const job_spec& job, std::optional<double> t = std::nullopt) const;
-    // The objects of one type (an object_types value) with their progress at t.
-    std::vector<struct_item> struct_detail(const job_spec& job, std::string_view type, std::optional<double> t = std::nullopt)
+    std::vector<struct_progress> struct_process(const job_spec& job, std::optional<double> t = std::nullopt)
         const;
+    // The objects of one type (an object_types value) with their progress at t.
+    std::vector<struct_item> struct_detail(
+        const job_spec& job,
+        std::string_view type,
+        std::optional<double> t = std::nullopt
+    ) const;
 
     // A deterministic pseudo-random value in [0, 1) for (job, salt, bucket).
     double noise(std::string_view job_id, std::uint64_t salt, std::int64_t bucket) const;

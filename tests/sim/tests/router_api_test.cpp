@@ -1,0 +1,413 @@
+#include "fixture.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+using namespace drsmon::sim;
+using namespace drsmon::sim::testing;
+namespace json = boost::json;
+
+namespace {
+const std::string job_sync = "3f0c2a10-4d2b-4c55-9e3a-1b2c3d4jb201";
+const std::string job_dr = "7a1e9c44-0b6f-4e1d-8a7b-5e6f7a8jb502";
+const std::string job_precheck = "9b2f0d55-1c7a-4f2e-9b8c-6f7a8b9jb101";
+}  // namespace
+
+TEST(SimBatchStatus, ReturnsOnlyFiveResultsWhenPageReqIsAbsent)
+{
+    harness h(8);
+    auto res = h.post(
+        "batch-status",
+        {
+            {"jobs", jobs_array(h.ids())}
+    }
+    );
+    ASSERT_EQ(res.status, 200u);
+    auto v = parse(res);
+    EXPECT_EQ(v.at("results").as_array().size(), 5u);
+    EXPECT_EQ(v.at("count").as_int64(), 8);
+    const auto& first = v.at("results").at(0).as_object();
+    EXPECT_EQ(first.at("id").as_string(), h.ids()[0]);
+    EXPECT_TRUE(first.at("status").is_string());
+}
+
+TEST(SimBatchStatus, HonoursPageReqIncludingPerPageZeroForAll)
+{
+    harness h(8);
+    auto all = parse(h.post(
+        "batch-status",
+        {
+            {"jobs",     jobs_array(h.ids())               },
+            {"page_req", {{"cur_page", 1}, {"per_page", 0}}}
+    }
+    ));
+    EXPECT_EQ(all.at("results").as_array().size(), 8u);
+    auto second = parse(h.post(
+        "batch-status",
+        {
+            {"jobs",     jobs_array(h.ids())               },
+            {"page_req", {{"cur_page", 2}, {"per_page", 5}}}
+    }
+    ));
+    ASSERT_EQ(second.at("results").as_array().size(), 3u);
+    EXPECT_EQ(second.at("results").at(0).at("id").as_string(), h.ids()[5]);
+    auto bad = h.post(
+        "batch-status",
+        {
+            {"jobs",     jobs_array(h.ids())                 },
+            {"page_req", {{"cur_page", 1}, {"per_page", 101}}}
+    }
+    );
+    EXPECT_EQ(bad.status, 400u);
+    EXPECT_EQ(parse(bad).at("error_code").as_string(), "DRS.M00210");
+}
+
+TEST(SimBatchStatus, FailsTheWholeBatchWith400WhenOneJobIsUnknown)
+{
+    harness h(3);
+    auto ids = h.ids();
+    ids.push_back("00000000-0000-0000-0000-000000jb0000");
+    for (const char* api : {"batch-status", "batch-progress", "batch-detail", "batch-precheck-result"})
+    {
+        auto res = h.post(
+            api,
+            {
+                {"jobs",     jobs_array(ids)                   },
+                {"page_req", {{"cur_page", 1}, {"per_page", 0}}}
+        }
+        );
+        ASSERT_EQ(res.status, 400u) << api;
+        auto v = parse(res);
+        EXPECT_EQ(v.at("results").at(0).at("error_code").as_string(), "DRS.M00289") << api;
+        EXPECT_EQ(v.at("count").as_int64(), 1);
+    }
+    auto progress = parse(h.post(
+        "batch-progress",
+        {
+            {"jobs", jobs_array(ids)}
+    }
+    ));
+    EXPECT_TRUE(progress.at("results").at(0).as_object().contains("error_msg"));
+    EXPECT_EQ(progress.at("results").at(0).at("job_id").as_string(), ids.back());
+    auto status = parse(h.post(
+        "batch-status",
+        {
+            {"jobs", jobs_array(ids)}
+    }
+    ));
+    EXPECT_TRUE(status.at("results").at(0).as_object().contains("error_message"));
+}
+
+TEST(SimBatchStatus, RejectsDuplicateAndEmptyJobLists)
+{
+    harness h(2);
+    auto dup = h.post(
+        "batch-status",
+        {
+            {"jobs", {h.ids()[0], h.ids()[0]}}
+    }
+    );
+    EXPECT_EQ(dup.status, 400u);
+    EXPECT_EQ(parse(dup).at("error_code").as_string(), "DRS.M00301");
+    auto empty = h.post(
+        "batch-status",
+        {
+            {"jobs", json::array{}}
+    }
+    );
+    EXPECT_EQ(parse(empty).at("error_code").as_string(), "DRS.M00201");
+}
+
+TEST(SimRouting, AnswersWrongProjectWith403AndUnknownPathsWith404)
+{
+    harness h(1);
+    auto wrong = h.call(
+        "POST",
+        "/v3/ffffffffffffffffffffffffffffffff/jobs/batch-status",
+        R"({"jobs":["x"]})"
+    );
+    EXPECT_EQ(wrong.status, 403u);
+    EXPECT_EQ(parse(wrong).at("error_code").as_string(), "DRS.M00261");
+    auto unknown = h.call("GET", "/v3/" + std::string(project) + "/nothing");
+    EXPECT_EQ(unknown.status, 404u);
+    EXPECT_EQ(parse(unknown).at("error_code").as_string(), "APIGW.0101");
+    EXPECT_FALSE(parse(unknown).at("request_id").as_string().empty());
+    auto slash = h.call("POST", "/v3/" + std::string(project) + "/jobs/batch-status/", R"({"jobs":["x"]})");
+    EXPECT_EQ(slash.status, 404u);
+    EXPECT_FALSE(wrong.header("X-Request-Id").empty());
+    EXPECT_NE(wrong.header("X-Request-Id"), unknown.header("X-Request-Id"));
+}
+
+TEST(SimBatchProgress, UsesStringsWithoutPercentAndMinusOneDelayDuringFullPhase)
+{
+    harness h(0, true);
+    h.r->advance(std::chrono::minutes(7));  // half-way through the full phase of job_sync
+    auto res = h.post(
+        "batch-progress",
+        {
+            {"jobs", {job_sync}}
+    }
+    );
+    ASSERT_EQ(res.status, 200u);
+    auto v = parse(res);
+    const auto& r = v.at("results").at(0).as_object();
+    EXPECT_EQ(r.at("job_id").as_string(), job_sync);
+    EXPECT_EQ(r.at("progress").as_string(), "50");
+    EXPECT_EQ(r.at("incre_trans_delay").as_string(), "-1");
+    EXPECT_EQ(r.at("incre_trans_delay_millis").as_string(), "-1");
+    EXPECT_EQ(r.at("task_mode").as_string(), "FULL_INCR_TRANS");
+    EXPECT_EQ(r.at("transfer_status").as_string(), "FULL_TRANSFER_STARTED");
+    EXPECT_EQ(r.at("process_time").as_string().size(), 13u);
+    EXPECT_EQ(r.at("progress_map").at("struct").at("completed").as_string(), "100%");
+    EXPECT_TRUE(r.at("progress_map").at("struct").at("remaining_time").is_null());
+    EXPECT_EQ(r.at("progress_map").at("data").at("completed").as_string(), "50%");
+    EXPECT_TRUE(r.at("progress_map").at("data").at("remaining_time").is_string());
+}
+
+TEST(SimBatchProgress, ReportsIncrementalDelayAsStringSeconds)
+{
+    harness h(0, true);
+    h.r->advance(std::chrono::minutes(15));
+    auto v = parse(h.post(
+        "batch-progress",
+        {
+            {"jobs", {job_sync}}
+    }
+    ));
+    const auto& r = v.at("results").at(0).as_object();
+    EXPECT_EQ(r.at("transfer_status").as_string(), "INCRE_TRANSFER_STARTED");
+    EXPECT_EQ(r.at("progress").as_string(), "100");
+    EXPECT_EQ(r.at("incre_trans_delay").as_string(), "3");
+    EXPECT_EQ(r.at("incre_trans_delay_millis").as_string(), "3000");
+}
+
+TEST(SimBatchDetail, CarriesEpochMillisStringsAndEndpoints)
+{
+    harness h(0, true);
+    h.r->advance(std::chrono::minutes(21));
+    auto v = parse(h.post(
+        "batch-detail",
+        {
+            {"jobs",     {job_sync}                        },
+            {"page_req", {{"cur_page", 1}, {"per_page", 0}}}
+    }
+    ));
+    const auto& r = v.at("results").at(0).as_object();
+    EXPECT_EQ(r.at("status").as_string(), "INCRE_TRANSFER_FAILED");
+    EXPECT_EQ(r.at("failed_reason").as_string(), "binlog purged");
+    EXPECT_EQ(r.at("db_use_type").as_string(), "sync");
+    EXPECT_EQ(r.at("create_time").as_string().size(), 13u);
+    EXPECT_TRUE(r.at("node_num").is_int64());
+    EXPECT_TRUE(r.at("inst_info").at("volume_size").is_int64());
+    EXPECT_TRUE(r.at("source_endpoint").at("db_port").is_int64());
+    EXPECT_FALSE(r.at("source_endpoint").at("db_password").as_string().empty());
+}
+
+TEST(SimPrecheck, MatchesTheDocumentedShapeOncePassed)
+{
+    harness h(0, true);
+    h.r->advance(std::chrono::seconds(30));
+    auto v = parse(h.post(
+        "batch-precheck-result",
+        {
+            {"jobs", {job_sync, job_precheck}}
+    }
+    ));
+    ASSERT_EQ(v.at("count").as_int64(), 2);
+    const auto& ok = v.at("results").at(0).as_object();
+    EXPECT_EQ(ok.at("precheck_id").as_string(), job_sync);
+    EXPECT_EQ(ok.at("result").as_bool(), true);
+    EXPECT_EQ(ok.at("process").as_string(), "100%");
+    EXPECT_EQ(ok.at("total_passed_rate").as_string(), "100%");
+    const auto& items = ok.at("precheck_result").as_array();
+    EXPECT_EQ(items.size(), 40u);
+    auto alarm = std::find_if(items.begin(), items.end(), [](const json::value& i) {
+        return i.at("item").as_string() == "srcDbBinlogExpireLogsDays";
+    });
+    ASSERT_NE(alarm, items.end());
+    EXPECT_EQ(alarm->at("result").as_string(), "ALARM");
+    const auto& failed = v.at("results").at(1).as_object();
+    EXPECT_EQ(failed.at("result").as_bool(), false);
+    EXPECT_EQ(failed.at("total_passed_rate").as_string(), "97%");
+}
+
+TEST(SimPrecheck, ReportsProgressWhileRunning)
+{
+    harness h(0, true);
+    h.r->advance(std::chrono::seconds(10));
+    auto v = parse(h.post(
+        "batch-precheck-result",
+        {
+            {"jobs", {job_sync}}
+    }
+    ));
+    const auto& r = v.at("results").at(0).as_object();
+    EXPECT_EQ(r.at("process").as_string(), "50%");
+    EXPECT_EQ(r.at("result").as_bool(), false);
+    EXPECT_EQ(r.at("precheck_result").as_array().size(), 20u);
+}
+
+TEST(SimStructProcess, ReportsLowercaseTypesWithIntegerStatusAndCounts)
+{
+    harness h(0, true);
+    h.r->advance(std::chrono::seconds(10 + 450));  // half-way through initialisation
+    auto v = parse(h.post(
+        "batch-struct-process",
+        {
+            {"jobs", {job_dr, job_sync}}
+    }
+    ));
+    const auto& r = v.at("results").at(0).as_object();
+    EXPECT_EQ(r.at("job_id").as_string(), job_dr);
+    const auto& list = r.at("struct_process").at("result").as_array();
+    ASSERT_EQ(list.size(), 9u);
+    EXPECT_EQ(list[0].at("type").as_string(), "database");
+    EXPECT_EQ(list[0].at("status").as_int64(), 2);
+    EXPECT_EQ(list[0].at("src_count").as_int64(), 2);
+    EXPECT_EQ(list[0].at("dst_count").as_int64(), 2);
+    EXPECT_TRUE(list[0].at("start_time").is_int64());
+    EXPECT_TRUE(list[0].at("end_time").is_int64());
+    EXPECT_EQ(list[8].at("status").as_int64(), 1);
+    EXPECT_FALSE(list[8].as_object().contains("end_time"));
+    EXPECT_TRUE(r.at("struct_process").at("create_time").is_string());
+    EXPECT_EQ(v.at("results").at(1).at("error_code").as_string(), "DRS.M00304");
+}
+
+TEST(SimStructDetail, PagesOverItemsWithDefaultFiveAndRejectsPagesBeyondTheEnd)
+{
+    harness h(0, true);
+    h.r->advance(std::chrono::hours(1));
+    std::string base = "/v3/" + std::string(project) + "/jobs/table/batch-struct-detail";
+    auto def = parse(h.call(
+        "POST",
+        base,
+        json::serialize(json::object{
+            {"jobs", {job_dr}}
+    })
+    ));
+    const auto& sd = def.at("results").at(0).at("struct_detail").as_object();
+    EXPECT_EQ(sd.at("list").as_array().size(), 5u);
+    EXPECT_EQ(sd.at("total_record").as_int64(), 12);
+    const auto& item = sd.at("list").at(0).as_object();
+    EXPECT_EQ(item.at("progress").as_int64(), 100);
+    for (const char* k : {"src_DB", "src_TB", "dst_DB", "dst_TB"})
+        EXPECT_TRUE(item.at(k).is_string()) << k;
+    auto last = parse(h.call(
+        "POST",
+        base,
+        json::serialize(json::object{
+            {"jobs",     {job_dr}                          },
+            {"page_req", {{"cur_page", 3}, {"per_page", 5}}}
+    })
+    ));
+    EXPECT_EQ(last.at("results").at(0).at("struct_detail").at("list").as_array().size(), 2u);
+    auto beyond = h.call(
+        "POST",
+        base,
+        json::serialize(json::object{
+            {"jobs",     {job_dr}                          },
+            {"page_req", {{"cur_page", 4}, {"per_page", 5}}}
+    })
+    );
+    EXPECT_EQ(beyond.status, 400u);
+    EXPECT_EQ(parse(beyond).at("error_code").as_string(), "DRS.M00211");
+    auto bad_type = h.call(
+        "POST",
+        "/v3/" + std::string(project) + "/jobs/tables/batch-struct-detail",
+        R"({"jobs":[")" + job_dr + "\"]}"
+    );
+    EXPECT_EQ(bad_type.status, 400u);
+}
+
+TEST(SimJobList, FiltersByUseTypeAndPages)
+{
+    harness h(12);
+    auto v = parse(h.call(
+        "POST",
+        "/v3/" + std::string(project) + "/jobs",
+        R"({"cur_page":1,"per_page":2,"db_use_type":"migration"})"
+    ));
+    EXPECT_EQ(v.at("total_record").as_int64(), 6);
+    ASSERT_EQ(v.at("jobs").as_array().size(), 2u);
+    const auto& j = v.at("jobs").at(0).as_object();
+    EXPECT_EQ(j.at("db_use_type").as_string(), "migration");
+    EXPECT_TRUE(j.at("billing_tag").is_bool());
+    EXPECT_TRUE(j.at("children").is_array());
+    EXPECT_TRUE(j.at("job_action").at("available_actions").is_array());
+    auto missing = h.call("POST", "/v3/" + std::string(project) + "/jobs", R"({"cur_page":1,"per_page":2})");
+    EXPECT_EQ(missing.status, 400u);
+}
+
+TEST(SimAsyncJobs, ReturnsV5DetailsWithCredentialsAndIncrSpelling)
+{
+    harness h(0, true);
+    h.r->advance(std::chrono::minutes(15));
+    auto res = h.call(
+        "GET",
+        "/v5/" + std::string(project) +
+            "/batch-async-jobs/5e3c1a22-6d4b-4b8a-8c9d-0a1b2c3as501?offset=0&limit=10"
+    );
+    ASSERT_EQ(res.status, 200u);
+    auto v = parse(res);
+    EXPECT_EQ(v.at("total_count").as_int64(), 2);
+    const auto& jobs = v.at("jobs").as_array();
+    auto sync = std::find_if(jobs.begin(), jobs.end(), [](const json::value& j) {
+        return j.at("id").as_string() == job_sync;
+    });
+    ASSERT_NE(sync, jobs.end());
+    EXPECT_EQ(sync->at("progress_info").at("incr_trans_delay").as_string(), "3");
+    EXPECT_FALSE(sync->at("progress_info").as_object().contains("incre_trans_delay"));
+    EXPECT_EQ(sync->at("base_info").at("job_type").as_string(), "sync");
+    EXPECT_EQ(sync->at("create_time").as_string().back(), 'Z');
+    EXPECT_FALSE(sync->at("source_endpoint").at(0).at("endpoint").at("db_password").as_string().empty());
+    EXPECT_FALSE(sync->at("target_endpoint").at(0).at("endpoint").at("db_password").as_string().empty());
+    EXPECT_EQ(sync->at("precheck_result").at("process").as_string(), "100%");
+    EXPECT_TRUE(sync->at("migration_object_progress_info")
+                    .at("migration_object_overview")
+                    .at(0)
+                    .at("src_count")
+                    .is_string());
+    EXPECT_TRUE(sync->at("metrics").at("cpu_util").is_string());
+    auto limited = parse(h.call(
+        "GET",
+        "/v5/" + std::string(project) +
+            "/batch-async-jobs/5e3c1a22-6d4b-4b8a-8c9d-0a1b2c3as501?offset=1&limit=1"
+    ));
+    EXPECT_EQ(limited.at("jobs").as_array().size(), 1u);
+    EXPECT_EQ(limited.at("total_count").as_int64(), 2);
+}
+
+TEST(SimCollect, Accepts202ThenCollectionSucceedsAfterAWhile)
+{
+    harness h(0, true);
+    auto res = h.call(
+        "POST",
+        "/v5.1/" + std::string(project) + "/jobs/" + job_sync + "/db-objects/collect",
+        R"({"type":"source","is_refresh":"true"})"
+    );
+    ASSERT_EQ(res.status, 202u);
+    auto v = parse(res);
+    EXPECT_EQ(v.at("status").as_string(), "pending");
+    EXPECT_EQ(v.at("job_id").as_string(), job_sync);
+    std::string qid(v.at("id").as_string());
+    std::string status_url = "/v5/" + std::string(project) + "/jobs/" + job_sync +
+                             "/db-objects/collection-status?query_id=" + qid;
+    EXPECT_EQ(parse(h.call("GET", status_url)).at("status").as_string(), "pending");
+    h.r->advance(std::chrono::seconds(6));
+    auto done = parse(h.call("GET", status_url));
+    EXPECT_EQ(done.at("status").as_string(), "success");
+    EXPECT_TRUE(done.at("object_info").is_object());
+    auto boolean = h.call(
+        "POST",
+        "/v5.1/" + std::string(project) + "/jobs/" + job_sync + "/db-objects/collect",
+        R"({"type":"source","is_refresh":true})"
+    );
+    EXPECT_EQ(boolean.status, 400u);
+    auto unknown = h.call(
+        "POST",
+        "/v5.1/" + std::string(project) + "/jobs/nope/db-objects/collect",
+        R"({"type":"source"})"
+    );
+    EXPECT_EQ(parse(unknown).at("error_code").as_string(), "DRS.10000010");
+}
