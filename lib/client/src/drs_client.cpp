@@ -243,7 +243,9 @@ struct drs_client::impl
             if (ec)
                 co_return core::make_error(core::errc::cancelled, api, "client closed");
             const auto started = steady_clock::now();
-            auto r = co_await http.send(settings.endpoint, build(spec));
+            // Named: GCC 12 may destroy temporaries of a co_await expression twice.
+            auto req = build(spec);
+            auto r = co_await http.send(settings.endpoint, std::move(req));
             slots.try_receive([](boost::system::error_code) {});
             const double seconds = std::chrono::duration<double>(steady_clock::now() - started).count();
 
@@ -338,7 +340,8 @@ struct drs_client::impl
     {
         if (ids.empty())
             co_return;
-        auto r = co_await call(build_spec(ids));
+        auto spec = build_spec(ids);
+        auto r = co_await call(std::move(spec));
         if (r)
         {
             out.bodies.push_back(std::move(r->body));
@@ -354,8 +357,10 @@ struct drs_client::impl
                 co_return;
             }
             const auto half = ids.begin() + static_cast<std::ptrdiff_t>(ids.size() / 2);
-            co_await call_batch(build_spec, std::vector<std::string>(ids.begin(), half), out);
-            co_await call_batch(build_spec, std::vector<std::string>(half, ids.end()), out);
+            std::vector<std::string> left(ids.begin(), half);
+            std::vector<std::string> right(half, ids.end());
+            co_await call_batch(build_spec, std::move(left), out);
+            co_await call_batch(build_spec, std::move(right), out);
             co_return;
         }
         out.failed_ids.insert(out.failed_ids.end(), ids.begin(), ids.end());

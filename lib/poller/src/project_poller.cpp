@@ -249,7 +249,7 @@ struct project_poller::impl : std::enable_shared_from_this<impl>
     awaitable<outcome> batch_round(
         task t,
         std::function<drs_api::request_spec(std::span<const std::string>)> build,
-        const std::vector<std::string>& ids,
+        std::vector<std::string> ids,
         Parse parse,
         Apply apply
     )
@@ -259,7 +259,7 @@ struct project_poller::impl : std::enable_shared_from_this<impl>
         {
             if (stopping)
                 co_return result;
-            auto out = co_await client.call_batch(build, batch);
+            auto out = co_await client.call_batch(build, std::move(batch));
             for (const auto& id : out.not_found)
                 drop(id, out.not_found_code);
             if (out.error)
@@ -290,55 +290,55 @@ struct project_poller::impl : std::enable_shared_from_this<impl>
     {
         const auto ids = all_ids();
         const auto pid = plan.project_id;
-        auto r1 = co_await batch_round(
-            task::status,
-            [pid](std::span<const std::string> b) { return drs_api::batch_status_request(pid, b); },
-            ids,
-            [](std::string_view body) { return drs_api::parse_batch_status(body); },
-            [this](const drs_api::batch_status_response& resp) {
-                for (const auto& item : resp.results)
+        // Named locals: GCC 12 may destroy temporaries of a co_await expression twice.
+        std::function<drs_api::request_spec(std::span<const std::string>)> build1 =
+            [pid](std::span<const std::string> b) { return drs_api::batch_status_request(pid, b); };
+        std::vector<std::string> ids1 = ids;
+        auto parse1 = [](std::string_view body) { return drs_api::parse_batch_status(body); };
+        auto apply1 = [this](const drs_api::batch_status_response& resp) {
+            for (const auto& item : resp.results)
+            {
+                if (item.id.empty() || gone.contains(item.id))
+                    continue;
+                if (item.error && drs_api::is_not_found_code(item.error->code))
                 {
-                    if (item.id.empty() || gone.contains(item.id))
-                        continue;
-                    if (item.error && drs_api::is_not_found_code(item.error->code))
-                    {
-                        drop(item.id, item.error->code);
-                        continue;
-                    }
-                    if (item.status == "DELETED")
-                    {
-                        drop(item.id, "DELETED");
-                        continue;
-                    }
-                    auto s = current(item.id);
-                    if (!item.status.empty())
-                        s.status = item.status;
-                    s.api_error = to_api_error(item.error);
-                    s.last_refresh = clock.now();
-                    commit(item.id, std::move(s));
+                    drop(item.id, item.error->code);
+                    continue;
                 }
+                if (item.status == "DELETED")
+                {
+                    drop(item.id, "DELETED");
+                    continue;
+                }
+                auto s = current(item.id);
+                if (!item.status.empty())
+                    s.status = item.status;
+                s.api_error = to_api_error(item.error);
+                s.last_refresh = clock.now();
+                commit(item.id, std::move(s));
             }
-        );
+        };
+        auto r1 = co_await batch_round(task::status, std::move(build1), std::move(ids1), parse1, apply1);
         if (stopping)
             co_return r1;
-        auto r2 = co_await batch_round(
-            task::status,
-            [pid](std::span<const std::string> b) { return drs_api::batch_progress_request(pid, b); },
-            all_ids(),
-            [](std::string_view body) { return drs_api::parse_batch_progress(body); },
-            [this](const drs_api::batch_progress_response& resp) {
-                for (const auto& item : resp.results)
-                {
-                    if (item.job_id.empty() || gone.contains(item.job_id) || !store.find(key(item.job_id)))
-                        continue;
-                    auto s = current(item.job_id);
-                    apply_progress(s, item.progress);
-                    if (item.error && !item.error->code.empty())
-                        s.api_error = to_api_error(item.error);
-                    commit(item.job_id, std::move(s));
-                }
+        // Named locals: GCC 12 may destroy temporaries of a co_await expression twice.
+        std::function<drs_api::request_spec(std::span<const std::string>)> build2 =
+            [pid](std::span<const std::string> b) { return drs_api::batch_progress_request(pid, b); };
+        std::vector<std::string> ids2 = all_ids();
+        auto parse2 = [](std::string_view body) { return drs_api::parse_batch_progress(body); };
+        auto apply2 = [this](const drs_api::batch_progress_response& resp) {
+            for (const auto& item : resp.results)
+            {
+                if (item.job_id.empty() || gone.contains(item.job_id) || !store.find(key(item.job_id)))
+                    continue;
+                auto s = current(item.job_id);
+                apply_progress(s, item.progress);
+                if (item.error && !item.error->code.empty())
+                    s.api_error = to_api_error(item.error);
+                commit(item.job_id, std::move(s));
             }
-        );
+        };
+        auto r2 = co_await batch_round(task::status, std::move(build2), std::move(ids2), parse2, apply2);
         auto stale = state::mark_stale(store, clock.now(), plan.max_staleness);
         if (!stale.empty() && sink.on_events)
             sink.on_events(stale);
@@ -359,65 +359,65 @@ struct project_poller::impl : std::enable_shared_from_this<impl>
     awaitable<outcome> detail_round()
     {
         const auto pid = plan.project_id;
-        co_return co_await batch_round(
-            task::detail,
-            [pid](std::span<const std::string> b) { return drs_api::batch_detail_request(pid, b); },
-            all_ids(),
-            [](std::string_view body) { return drs_api::parse_batch_detail(body); },
-            [this](const drs_api::batch_detail_response& resp) {
-                for (const auto& d : resp.results)
+        // Named locals: GCC 12 may destroy temporaries of a co_await expression twice.
+        std::function<drs_api::request_spec(std::span<const std::string>)> build3 =
+            [pid](std::span<const std::string> b) { return drs_api::batch_detail_request(pid, b); };
+        std::vector<std::string> ids3 = all_ids();
+        auto parse3 = [](std::string_view body) { return drs_api::parse_batch_detail(body); };
+        auto apply3 = [this](const drs_api::batch_detail_response& resp) {
+            for (const auto& d : resp.results)
+            {
+                if (d.id.empty() || gone.contains(d.id))
+                    continue;
+                if (d.error && drs_api::is_not_found_code(d.error->code))
                 {
-                    if (d.id.empty() || gone.contains(d.id))
-                        continue;
-                    if (d.error && drs_api::is_not_found_code(d.error->code))
-                    {
-                        drop(d.id, d.error->code);
-                        continue;
-                    }
-                    auto s = current(d.id);
-                    auto& m = s.metadata;
-                    m.name = d.name;
-                    m.db_use_type = d.db_use_type;
-                    m.engine_type = d.engine_type;
-                    m.task_type = d.task_type;
-                    m.job_direction = d.job_direction;
-                    m.parent_id = d.parent_id;
-                    if (d.create_time)
-                        m.created = d.create_time;
-                    if (!d.status.empty())
-                        s.status = d.status;
-                    commit(d.id, std::move(s));
+                    drop(d.id, d.error->code);
+                    continue;
                 }
+                auto s = current(d.id);
+                auto& m = s.metadata;
+                m.name = d.name;
+                m.db_use_type = d.db_use_type;
+                m.engine_type = d.engine_type;
+                m.task_type = d.task_type;
+                m.job_direction = d.job_direction;
+                m.parent_id = d.parent_id;
+                if (d.create_time)
+                    m.created = d.create_time;
+                if (!d.status.empty())
+                    s.status = d.status;
+                commit(d.id, std::move(s));
             }
-        );
+        };
+        co_return co_await batch_round(task::detail, std::move(build3), std::move(ids3), parse3, apply3);
     }
 
     awaitable<outcome> precheck_round()
     {
         const auto ids = ids_where(wants_precheck);
         const auto pid = plan.project_id;
-        co_return co_await batch_round(
-            task::precheck,
-            [pid](std::span<const std::string> b) { return drs_api::batch_precheck_result_request(pid, b); },
-            ids,
-            [](std::string_view body) { return drs_api::parse_batch_precheck_result(body); },
-            [this](const drs_api::batch_precheck_response& resp) {
-                for (const auto& r : resp.results)
+        // Named locals: GCC 12 may destroy temporaries of a co_await expression twice.
+        std::function<drs_api::request_spec(std::span<const std::string>)> build4 =
+            [pid](std::span<const std::string> b) { return drs_api::batch_precheck_result_request(pid, b); };
+        std::vector<std::string> ids4 = ids;
+        auto parse4 = [](std::string_view body) { return drs_api::parse_batch_precheck_result(body); };
+        auto apply4 = [this](const drs_api::batch_precheck_response& resp) {
+            for (const auto& r : resp.results)
+            {
+                if (r.job_id.empty() || !store.find(key(r.job_id)))
+                    continue;
+                auto s = current(r.job_id);
+                if (r.error && !r.error->code.empty())
                 {
-                    if (r.job_id.empty() || !store.find(key(r.job_id)))
-                        continue;
-                    auto s = current(r.job_id);
-                    if (r.error && !r.error->code.empty())
-                    {
-                        s.api_error = to_api_error(r.error);
-                        commit(r.job_id, std::move(s));
-                        continue;
-                    }
-                    apply_precheck(s, r.summary);
+                    s.api_error = to_api_error(r.error);
                     commit(r.job_id, std::move(s));
+                    continue;
                 }
+                apply_precheck(s, r.summary);
+                commit(r.job_id, std::move(s));
             }
-        );
+        };
+        co_return co_await batch_round(task::precheck, std::move(build4), std::move(ids4), parse4, apply4);
     }
 
     static void apply_precheck(state::job_state& s, const drs_api::precheck_summary& p)
@@ -436,29 +436,28 @@ struct project_poller::impl : std::enable_shared_from_this<impl>
     {
         const auto ids = ids_where(wants_init);
         const auto pid = plan.project_id;
-        auto result = co_await batch_round(
-            task::init,
-            [pid](std::span<const std::string> b) { return drs_api::batch_struct_process_request(pid, b); },
-            ids,
-            [](std::string_view body) { return drs_api::parse_batch_struct_process(body); },
-            [this](const drs_api::batch_struct_process_response& resp) {
-                for (const auto& r : resp.results)
+        // Named locals: GCC 12 may destroy temporaries of a co_await expression twice.
+        std::function<drs_api::request_spec(std::span<const std::string>)> build5 =
+            [pid](std::span<const std::string> b) { return drs_api::batch_struct_process_request(pid, b); };
+        std::vector<std::string> ids5 = ids;
+        auto parse5 = [](std::string_view body) { return drs_api::parse_batch_struct_process(body); };
+        auto apply5 = [this](const drs_api::batch_struct_process_response& resp) {
+            for (const auto& r : resp.results)
+            {
+                if (r.job_id.empty() || !store.find(key(r.job_id)))
+                    continue;
+                auto s = current(r.job_id);
+                for (const auto& o : r.objects)
                 {
-                    if (r.job_id.empty() || !store.find(key(r.job_id)))
-                        continue;
-                    auto s = current(r.job_id);
-                    for (const auto& o : r.objects)
-                    {
-                        auto& obj = s.init[lower(o.type)];
-                        obj.status = o.status ? std::optional<int>(static_cast<int>(*o.status))
-                                              : std::nullopt;
-                        obj.src_count = o.src_count;
-                        obj.dst_count = o.dst_count;
-                    }
-                    commit(r.job_id, std::move(s));
+                    auto& obj = s.init[lower(o.type)];
+                    obj.status = o.status ? std::optional<int>(static_cast<int>(*o.status)) : std::nullopt;
+                    obj.src_count = o.src_count;
+                    obj.dst_count = o.dst_count;
                 }
+                commit(r.job_id, std::move(s));
             }
-        );
+        };
+        auto result = co_await batch_round(task::init, std::move(build5), std::move(ids5), parse5, apply5);
         // Object details only for types still in progress.
         for (const auto& id : ids)
         {
@@ -501,9 +500,8 @@ struct project_poller::impl : std::enable_shared_from_this<impl>
         const std::vector<std::string> ids{id};
         for (int page = 1; page <= 1000; ++page)
         {
-            auto r = co_await client.call(
-                drs_api::batch_struct_detail_request(plan.project_id, ids, type, page, per_page)
-            );
+            auto spec = drs_api::batch_struct_detail_request(plan.project_id, ids, type, page, per_page);
+            auto r = co_await client.call(std::move(spec));
             if (!r)
                 co_return r.error();
             auto parsed = drs_api::parse_batch_struct_detail(r->body);
@@ -535,9 +533,8 @@ struct project_poller::impl : std::enable_shared_from_this<impl>
             bool complete = true;
             for (int offset = 0; offset < 1'000'000 && !stopping;)
             {
-                auto r = co_await client.call(
-                    drs_api::async_job_detail_request(plan.project_id, batch_id, offset, limit)
-                );
+                auto spec = drs_api::async_job_detail_request(plan.project_id, batch_id, offset, limit);
+                auto r = co_await client.call(std::move(spec));
                 if (!r)
                 {
                     log_failure(task::async, r.error());
@@ -649,9 +646,8 @@ struct project_poller::impl : std::enable_shared_from_this<impl>
             auto s = *existing;
             if (s.collect.status == "pending" && !s.collect.query_id.empty())
             {
-                auto r = co_await client.call(
-                    drs_api::collection_status_request(plan.project_id, job.id, s.collect.query_id)
-                );
+                auto spec = drs_api::collection_status_request(plan.project_id, job.id, s.collect.query_id);
+                auto r = co_await client.call(std::move(spec));
                 if (!r)
                 {
                     log_failure(task::collect, r.error());
@@ -680,9 +676,8 @@ struct project_poller::impl : std::enable_shared_from_this<impl>
                 type = drs_api::collect_type::source;
             else if (*job.collect_type == "modified")
                 type = drs_api::collect_type::modified;
-            auto r = co_await client.call(
-                drs_api::db_objects_collect_request(plan.project_id, job.id, type, true)
-            );
+            auto spec = drs_api::db_objects_collect_request(plan.project_id, job.id, type, true);
+            auto r = co_await client.call(std::move(spec));
             if (!r)
             {
                 log_failure(task::collect, r.error());
