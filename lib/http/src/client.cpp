@@ -166,6 +166,12 @@ public:
         );
     }
 
+    // Keeps the implementation alive for the whole request, even if the client goes away.
+    static asio::awaitable<core::result<response>> start(std::shared_ptr<impl> self, url origin, request req)
+    {
+        co_return co_await self->send(std::move(origin), std::move(req));
+    }
+
     asio::awaitable<core::result<response>> send(url origin, request req)
     {
         auto self = shared_from_this();
@@ -178,9 +184,18 @@ public:
                 co_return proxy.error();
 
             asio::steady_timer timer(ex_, opts_.timeout);
-            const auto registration = inflight_.insert(inflight_.end(), &timer);
-            auto outcome = co_await (perform(origin, *proxy, std::move(req)) || watchdog(timer));
-            inflight_.erase(registration);
+            // Deregisters even when the frame is destroyed unfinished (its io_context went away).
+            struct registration
+            {
+                std::list<asio::steady_timer*>& list;
+                std::list<asio::steady_timer*>::iterator it;
+                ~registration() { list.erase(it); }
+            } registered{inflight_, inflight_.insert(inflight_.end(), &timer)};
+            // The operands are created in their own statements: GCC 12 corrupts arguments of
+            // coroutine calls written inside a co_await expression.
+            auto operation = perform(origin, *proxy, std::move(req));
+            auto deadline = watchdog(timer);
+            auto outcome = co_await (std::move(operation) || std::move(deadline));
             if (outcome.index() == 0)
                 co_return std::move(std::get<0>(outcome));
             if (std::get<1>(outcome) == core::errc::timeout)
@@ -221,10 +236,14 @@ public:
     }
 
 private:
-    bhttp::request<bhttp::string_body> build(const url& origin, const std::optional<url>& proxy, request& req)
-        const
+    // Fills msg in place rather than returning it into a coroutine frame (see perform()).
+    void build(
+        bhttp::request<bhttp::string_body>& msg,
+        const url& origin,
+        const std::optional<url>& proxy,
+        request& req
+    ) const
     {
-        bhttp::request<bhttp::string_body> msg;
         msg.version(11);
         const auto verb = bhttp::string_to_verb(req.method);
         if (verb == bhttp::verb::unknown)
@@ -246,12 +265,12 @@ private:
             msg.set(bhttp::field::accept_encoding, "gzip");
         msg.body() = std::move(req.body);
         msg.prepare_payload();
-        return msg;
     }
 
     asio::awaitable<core::result<response>> perform(url origin, std::optional<url> proxy, request req)
     {
-        auto msg = build(origin, proxy, req);
+        bhttp::request<bhttp::string_body> msg;
+        build(msg, origin, proxy, req);
         const std::string key = origin.scheme + "://" + origin.authority() +
                                 (proxy ? " via " + proxy->authority() : "");
         for (int attempt = 0;; ++attempt)
@@ -283,11 +302,11 @@ private:
                     );
                     continue;
                 }
-                co_return io_error(
-                    x.ec,
-                    std::string(x.stage) + " from " + origin.host_header(),
-                    opts_.max_body_bytes
-                );
+                // Built into a named local first: GCC 12 mis-destroys temporaries of a co_return
+                // expression inside a loop.
+                core::error failure = io_error(x.ec, x.stage, opts_.max_body_bytes);
+                failure.detail += " (" + origin.host_header() + ")";
+                co_return failure;
             }
             const bool keep = x.msg.keep_alive() && !x.eof_delimited;
             auto resp = to_response(x.msg);
@@ -463,10 +482,12 @@ client::client(asio::any_io_executor ex, client_options opts, std::shared_ptr<sp
 
 client::~client() { impl_->close(); }
 
+// Deliberately not a coroutine: GCC 12 mis-copies prvalue arguments of a coroutine called inside
+// co_await (`co_await c.send(u, request{})` would hand the frame a string pointing into the caller's
+// frame). As a plain function, send() owns properly constructed parameters and moves them on.
 asio::awaitable<core::result<response>> client::send(url origin, request req)
 {
-    auto keep = impl_;
-    co_return co_await keep->send(std::move(origin), std::move(req));
+    return impl::start(impl_, std::move(origin), std::move(req));
 }
 
 void client::close() { impl_->close(); }
