@@ -1,0 +1,310 @@
+// The DRS client end to end against the in-process simulator over TLS:
+// AK/SK signing, IAM password tokens with expiry and refresh, retries on
+// throttling, no fast retries on rejected signatures, batch bisection,
+// paging, proxy CONNECT and certificate verification.
+
+#include "drsmon/client/drs_client.hpp"
+#include "drsmon/drs_api/parse.hpp"
+#include "drsmon/drs_api/requests.hpp"
+#include "drsmon/sim/simulator.hpp"
+#include "drsmon/test/http_server.hpp"
+#include "drsmon/test/run.hpp"
+
+#include <boost/asio/io_context.hpp>
+
+#include <gtest/gtest.h>
+#include <spdlog/sinks/null_sink.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <thread>
+
+using namespace drsmon;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr const char* ak = "HPUASIMACCESSKEY0001";
+constexpr const char* sk = "simSecretKey+/0123456789";
+
+struct counting_observer final : client::call_observer
+{
+    std::vector<std::string> codes;
+    int retries = 0, throttled = 0, successes = 0, tokens = 0;
+    void on_request(drs_api::api, std::string_view code, double) override { codes.emplace_back(code); }
+    void on_retry(drs_api::api) override { ++retries; }
+    void on_throttled(drs_api::api) override { ++throttled; }
+    void on_success(drs_api::api, core::wall_time) override { ++successes; }
+    void on_token(core::wall_time) override { ++tokens; }
+};
+
+class DrsClient : public ::testing::Test
+{
+protected:
+    void SetUp() override
+    {
+        sim::simulator_options o;
+        o.world.jobs = 25;
+        o.world.seed = 3;
+        o.router.access_keys = {
+            {ak, sk}
+        };
+        o.router.iam_users = {
+            {"monitor", "monitor-password"}
+        };
+        simulator_ = std::make_unique<sim::simulator>(o);
+        simulator_->start();
+        ids_ = simulator_->api().job_ids();
+    }
+
+    client::client_settings settings(client::auth_mode mode = client::auth_mode::aksk) const
+    {
+        client::client_settings s;
+        s.project = "test";
+        s.project_id = simulator_->api().project_id();
+        s.endpoint = *http::parse_url(simulator_->url());
+        s.iam_endpoint = s.endpoint;
+        s.http.timeout = 5s;
+        s.http.ca_file = test::tls_dir() + "/ca.pem";
+        s.http.use_environment_proxy = false;
+        s.retry.initial_backoff = 10ms;
+        s.retry.max_backoff = 50ms;
+        s.creds.mode = mode;
+        s.creds.access_key = ak;
+        s.creds.secret_key = sk;
+        s.creds.user = "monitor";
+        s.creds.password = "monitor-password";
+        s.creds.domain = "example";
+        return s;
+    }
+
+    std::unique_ptr<client::drs_client> make(client::client_settings s, client::call_observer* obs = nullptr)
+    {
+        return std::make_unique<client::drs_client>(
+            ioc_.get_executor(),
+            std::move(s),
+            core::system_clock(),
+            log_,
+            obs
+        );
+    }
+
+    core::result<drs_api::batch_status_response> status(client::drs_client& c, std::vector<std::string> ids)
+    {
+        auto pid = simulator_->api().project_id();
+        auto r = test::run_until_complete(ioc_, c.call(drs_api::batch_status_request(pid, ids)));
+        if (!r)
+            return r.error();
+        return drs_api::parse_batch_status(r->body);
+    }
+
+    std::size_t recorded(std::string_view api) const { return simulator_->api().count(api); }
+
+    boost::asio::io_context ioc_;
+    std::shared_ptr<spdlog::logger> log_ = std::make_shared<spdlog::logger>(
+        "test",
+        std::make_shared<spdlog::sinks::null_sink_mt>()
+    );
+    std::unique_ptr<sim::simulator> simulator_;
+    std::vector<std::string> ids_;
+};
+
+}  // namespace
+
+TEST_F(DrsClient, SignedBatchStatusReturnsEveryJob)
+{
+    auto c = make(settings());
+    std::vector<std::string> batch(ids_.begin(), ids_.begin() + 10);
+    auto r = status(*c, batch);
+    ASSERT_TRUE(r) << r.error().to_string();
+    ASSERT_EQ(r->results.size(), 10u);
+    for (const auto& item : r->results)
+    {
+        EXPECT_NE(std::find(batch.begin(), batch.end(), item.id), batch.end());
+        EXPECT_FALSE(item.status.empty());
+    }
+    const auto reqs = simulator_->api().requests();
+    ASSERT_FALSE(reqs.empty());
+    EXPECT_EQ(reqs.back().auth, "aksk");
+    EXPECT_EQ(reqs.back().header("X-Project-Id"), simulator_->api().project_id());
+    EXPECT_TRUE(reqs.back().header("User-Agent").starts_with("drs-monitor/"));
+}
+
+TEST_F(DrsClient, PasswordModeLogsInOnceAndRefreshesAfterExpiry)
+{
+    counting_observer obs;
+    auto c = make(settings(client::auth_mode::password), &obs);
+    ASSERT_TRUE(status(*c, {ids_[0]}));
+    ASSERT_TRUE(status(*c, {ids_[1]}));
+    EXPECT_EQ(recorded("iam-tokens"), 1u);  // the token is cached
+    EXPECT_EQ(obs.tokens, 1);
+    ASSERT_TRUE(c->token_expiry().has_value());
+
+    simulator_->api().expire_tokens();
+    auto r = status(*c, {ids_[2]});
+    ASSERT_TRUE(r) << r.error().to_string();  // one 401, one refresh, then success
+    EXPECT_EQ(recorded("iam-tokens"), 2u);
+    EXPECT_EQ(obs.tokens, 2);
+    EXPECT_EQ(simulator_->api().requests().back().auth, "token");
+}
+
+TEST_F(DrsClient, ConcurrentCallsShareOneTokenRefresh)
+{
+    auto c = make(settings(client::auth_mode::password));
+    const auto pid = simulator_->api().project_id();
+    int done = 0, ok = 0;
+    for (int i = 0; i < 6; ++i)
+    {
+        std::vector<std::string> one{ids_[static_cast<std::size_t>(i)]};
+        boost::asio::co_spawn(
+            ioc_,
+            c->call(drs_api::batch_status_request(pid, one)),
+            [&](std::exception_ptr, core::result<http::response> r) {
+                ++done;
+                ok += r ? 1 : 0;
+            }
+        );
+    }
+    ioc_.restart();
+    while (done < 6 && ioc_.run_one() > 0)
+    {
+    }
+    EXPECT_EQ(ok, 6);
+    EXPECT_EQ(recorded("iam-tokens"), 1u);
+}
+
+TEST_F(DrsClient, ThrottlingIsRetriedWithBackOff)
+{
+    sim::fault f;
+    f.kind = sim::fault_kind::throttle;
+    f.count = 2;
+    f.api = "batch-status";
+    simulator_->api().add_fault(f);
+    counting_observer obs;
+    auto c = make(settings(), &obs);
+    auto r = status(*c, {ids_[0]});
+    ASSERT_TRUE(r) << r.error().to_string();
+    EXPECT_EQ(obs.throttled, 2);
+    EXPECT_EQ(obs.retries, 2);
+    EXPECT_EQ(recorded("batch-status"), 3u);
+    ASSERT_EQ(obs.codes.size(), 3u);
+    EXPECT_EQ(obs.codes[0], "429");
+    EXPECT_EQ(obs.codes[2], "200");
+}
+
+TEST_F(DrsClient, ServerErrorsExhaustAttemptsAndReturnTheClassifiedError)
+{
+    sim::fault f;
+    f.kind = sim::fault_kind::server_error;
+    f.status = 503;
+    simulator_->api().add_fault(f);
+    auto c = make(settings());
+    auto r = status(*c, {ids_[0]});
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().kind(), core::errc::http_status);
+    EXPECT_EQ(r.error().http_status, 503);
+    EXPECT_EQ(r.error().where, "batch-status");
+    EXPECT_EQ(recorded("batch-status"), 3u);  // max_attempts
+}
+
+TEST_F(DrsClient, RejectedSignatureIsNotRetriedAndHoldsTheProjectBack)
+{
+    auto s = settings();
+    s.creds.secret_key = "wrong-secret";
+    auto c = make(s);
+    auto r = status(*c, {ids_[0]});
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().kind(), core::errc::auth);
+    EXPECT_EQ(r.error().service_code, "APIGW.0301");
+    EXPECT_EQ(recorded("batch-status"), 1u);
+    EXPECT_TRUE(c->auth_blocked());
+    auto again = status(*c, {ids_[0]});
+    ASSERT_FALSE(again);
+    EXPECT_EQ(again.error().kind(), core::errc::auth);
+    EXPECT_EQ(recorded("batch-status"), 1u);  // held back: nothing sent
+    EXPECT_EQ(r.error().to_string().find("wrong-secret"), std::string::npos);
+}
+
+TEST_F(DrsClient, BisectionIsolatesUnknownJobs)
+{
+    auto c = make(settings());
+    std::vector<std::string> batch(ids_.begin(), ids_.begin() + 8);
+    const std::string unknown = "00000000-0000-0000-0000-000000000jb0";
+    batch.insert(batch.begin() + 3, unknown);
+    const auto pid = simulator_->api().project_id();
+    std::function<drs_api::request_spec(std::span<const std::string>)> build =
+        [pid](std::span<const std::string> b) { return drs_api::batch_status_request(pid, b); };
+    auto out = test::run_until_complete(ioc_, c->call_batch(build, batch));
+    ASSERT_EQ(out.not_found, std::vector<std::string>{unknown});
+    EXPECT_EQ(out.not_found_code, "DRS.M00289");
+    EXPECT_FALSE(out.error.has_value());
+    std::size_t found = 0;
+    for (const auto& body : out.bodies)
+    {
+        auto parsed = drs_api::parse_batch_status(body);
+        ASSERT_TRUE(parsed);
+        found += parsed->results.size();
+    }
+    EXPECT_EQ(found, 8u);
+}
+
+TEST_F(DrsClient, AsyncJobDetailsArePagedWithOffsetAndLimit)
+{
+    auto c = make(settings());
+    const auto pid = simulator_->api().project_id();
+    const auto batches = simulator_->api().with_state([](auto& w, auto&, auto&) {
+        std::vector<std::string> out;
+        for (const auto& b : w.batches())
+            out.push_back(b.id);
+        return out;
+    });
+    ASSERT_FALSE(batches.empty());
+    std::size_t total = 0, seen = 0;
+    for (int offset = 0;; offset += 2)
+    {
+        auto r = test::run_until_complete(
+            ioc_,
+            c->call(drs_api::async_job_detail_request(pid, batches.front(), offset, 2))
+        );
+        ASSERT_TRUE(r) << r.error().to_string();
+        auto parsed = drs_api::parse_async_job_detail(r->body);
+        ASSERT_TRUE(parsed) << parsed.error().to_string();
+        total = static_cast<std::size_t>(parsed->total_count.value_or(0));
+        seen += parsed->jobs.size();
+        if (parsed->jobs.empty() || seen >= total)
+            break;
+    }
+    EXPECT_GT(total, 0u);
+    EXPECT_EQ(seen, total);
+}
+
+TEST_F(DrsClient, WorksThroughAConnectProxy)
+{
+    boost::asio::io_context proxy_ioc;
+    test::connect_proxy proxy(proxy_ioc.get_executor());
+    proxy.start();
+    std::thread t([&] { proxy_ioc.run(); });
+    auto s = settings();
+    s.http.proxy_url = "http://127.0.0.1:" + std::to_string(proxy.port());
+    auto c = make(s);
+    auto r = status(*c, {ids_[0]});
+    proxy.stop();
+    proxy_ioc.stop();
+    t.join();
+    ASSERT_TRUE(r) << r.error().to_string();
+    const auto targets = proxy.targets();
+    ASSERT_FALSE(targets.empty());
+    EXPECT_EQ(targets.front(), "127.0.0.1:" + std::to_string(simulator_->port()));
+}
+
+TEST_F(DrsClient, WrongCertificateAuthorityIsAClearTlsError)
+{
+    auto s = settings();
+    s.http.ca_file = test::tls_dir() + "/other-ca.pem";
+    auto c = make(s);
+    auto r = status(*c, {ids_[0]});
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().kind(), core::errc::tls);
+    EXPECT_NE(r.error().detail.find("certificate"), std::string::npos) << r.error().detail;
+    EXPECT_EQ(recorded("batch-status"), 0u);
+}
