@@ -220,8 +220,10 @@ struct application::impl
     bool ready = false;
     bool reload_requested = false;
     unsigned pollers_running = 0;
+    unsigned essential_running = 0;  // the server and the supervisor, see spawn()
     std::shared_ptr<asio::steady_timer> pollers_done;
     std::shared_ptr<asio::steady_timer> reload_signal;
+    std::shared_ptr<asio::steady_timer> lifecycle_timer;  // cancelled on stop: it may sleep for seconds
 
     impl(config::cli_options c, config::config f, std::shared_ptr<spdlog::logger> l)
         : cli(std::move(c)), cfg(std::move(f)), log(std::move(l))
@@ -548,6 +550,8 @@ struct application::impl
         log->info("msg=\"stopping\"");
         if (reload_signal)
             reload_signal->cancel();
+        if (lifecycle_timer)
+            lifecycle_timer->cancel();
         if (http)
             http->stop();
         // Hard deadline: whatever has not ended in 4.5 s is abandoned.
@@ -583,7 +587,9 @@ struct application::impl
     // first round (bounded by 60 s); then WATCHDOG=1 while the loop runs.
     awaitable<void> lifecycle()
     {
-        asio::steady_timer t(ioc);
+        lifecycle_timer = std::make_shared<asio::steady_timer>(ioc);
+        auto timer = lifecycle_timer;  // kept alive by this frame even if the member is replaced
+        auto& t = *timer;
         const auto start = clock.mono_now();
         while (!stopping && !ready)
         {
@@ -785,9 +791,16 @@ struct application::impl
     }
 
     template <class F>
-    void spawn(const char* what, F&& f)
+    void spawn(const char* what, F&& f, bool essential = false)
     {
-        asio::co_spawn(ioc, std::forward<F>(f), [this, what](std::exception_ptr e) {
+        if (essential)
+            ++essential_running;
+        asio::co_spawn(ioc, std::forward<F>(f), [this, what, essential](std::exception_ptr e) {
+            // Once the server and the supervisor (pollers drained, state saved) have ended there is
+            // nothing left to wait for; without this, run() would wait for the shutdown deadline
+            // timer and other idle waits, so every stop took 4.5 s.
+            if (essential && --essential_running == 0 && stopping)
+                ioc.stop();
             if (!e)
                 return;
             try
@@ -829,13 +842,17 @@ struct application::impl
                 return n;
             }()
         );
-        spawn("server", http->run());
-        spawn("supervisor", [this]() -> awaitable<void> {
-            co_await supervise();
-            // All pollers are drained and the state saved: the loop may end.
-            if (http)
-                http->stop();
-        });
+        spawn("server", http->run(), true);
+        spawn(
+            "supervisor",
+            [this]() -> awaitable<void> {
+                co_await supervise();
+                // All pollers are drained and the state saved: the loop may end.
+                if (http)
+                    http->stop();
+            },
+            true
+        );
         spawn("signals", signals());
         spawn("lifecycle", lifecycle());
         ioc.run();
