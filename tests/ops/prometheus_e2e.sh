@@ -1,0 +1,231 @@
+#!/usr/bin/env bash
+# The monitoring mixin against a real Prometheus:
+#   drs-sim (tests/ops/data/scenario.yaml) <- drs-monitor <- prometheus (1s scrape and evaluation,
+#   config/prometheus/{alerts,rules}.yml loaded unchanged)
+# and asserts through Prometheus's HTTP API that the target is up, every dashboard query and
+# template variable and every recording rule returns data, and that forcing a job into
+# INCRE_TRANSFER_FAILED in the simulator makes DrsJobFailed fire (its for: is 30s).
+#   usage: prometheus_e2e.sh <drs-monitor binary> <drs-sim binary> <source dir>
+# Exit 77 (skipped) only when /usr/bin/prometheus is missing.
+set -euo pipefail
+
+mon_bin=$1
+sim_bin=$2
+src=$3
+prometheus_bin=${PROMETHEUS_BIN:-/usr/bin/prometheus}
+if [ ! -x "$prometheus_bin" ]; then
+    echo "SKIP: $prometheus_bin is not installed (scripts/deps installs the prometheus package)"
+    exit 77
+fi
+command -v jq >/dev/null || { echo "jq is required (scripts/deps)"; exit 1; }
+
+work=$(mktemp -d /tmp/drs-ops-e2e.XXXXXX)
+pids=()
+cleanup() {
+    local rc=$?
+    # Prometheus, then drs-monitor, then the simulator.
+    local i
+    for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
+        kill -TERM "${pids[i]}" 2>/dev/null || true
+        wait "${pids[i]}" 2>/dev/null || true
+    done
+    if [ $rc -ne 0 ]; then
+        for log in sim.log monitor.log prometheus.log; do
+            [ -f "$work/$log" ] && { echo "---- $log (last 30 lines)"; tail -n 30 "$work/$log"; }
+        done
+    fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+start=$(date +%s)
+step() { echo "[$(($(date +%s) - start))s] $*"; }
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# Polls "$@" until it succeeds or $deadline (seconds) passes.
+wait_for() {
+    local deadline=$1 what=$2; shift 2
+    local end=$(($(date +%s) + deadline))
+    until "$@"; do
+        [ "$(date +%s)" -lt "$end" ] || fail "timed out after ${deadline}s waiting for $what"
+        sleep 0.2
+    done
+}
+
+scenario=$src/tests/ops/data/scenario.yaml
+project_id=$(sed -n 's/^project_id: *//p' "$scenario")
+mapfile -t job_ids < <(sed -n 's/^  - id: *//p' "$scenario")
+failing_job=${job_ids[1]}
+failing_name=payments-sync
+ak=OPSTESTACCESSKEY0001
+sk=ops-test-secret-$RANDOM$RANDOM
+
+# --- simulator
+"$sim_bin" --listen 127.0.0.1:0 --scenario "$scenario" --speed 1 --ak "$ak" --sk "$sk" \
+    --port-file "$work/sim.port" >"$work/sim.log" 2>&1 &
+pids+=($!)
+wait_for 20 "drs-sim's port file" test -s "$work/sim.port"
+sim_url=https://127.0.0.1:$(cat "$work/sim.port")
+step "drs-sim at $sim_url"
+
+# --- drs-monitor; the AK/SK come from a LoadCredential-style $CREDENTIALS_DIRECTORY.
+mkdir -p "$work/credentials" "$work/state"
+printf '%s' "$ak" >"$work/credentials/drs-access-key"
+printf '%s\n' "$sk" >"$work/credentials/drs-secret-key"
+chmod 600 "$work/credentials/"*
+{
+    cat <<YAML
+global:
+  poll_interval: 1s
+  detail_interval: 2s
+  precheck_interval: 1s
+  init_interval: 1s
+  async_interval: 2s
+  max_staleness: 30s
+  state_dir: $work/state
+projects:
+  - name: ops
+    region: ap-southeast-1
+    project_id: $project_id
+    endpoint: $sim_url
+    iam_endpoint: $sim_url
+    auth: {type: aksk, access_key_file: drs-access-key, secret_key_file: drs-secret-key}
+    tls: {ca_file: $src/tests/data/tls/ca.pem}
+    jobs:
+YAML
+    for id in "${job_ids[@]}"; do echo "      - $id"; done
+} >"$work/drs-monitor.yml"
+CREDENTIALS_DIRECTORY=$work/credentials "$mon_bin" --config.file "$work/drs-monitor.yml" \
+    --web.listen-address 127.0.0.1:0 >"$work/monitor.log" 2>&1 &
+pids+=($!)
+monitor_port() { grep -o 'drs-monitor started.* port=[0-9]*' "$work/monitor.log" | sed 's/.*port=//' | head -1; }
+have_monitor_port() { [ -n "$(monitor_port)" ]; }
+wait_for 30 "drs-monitor's start-up line" have_monitor_port
+mon_port=$(monitor_port)
+step "drs-monitor on 127.0.0.1:$mon_port"
+
+# --- Prometheus with the mixin's rule files as they are; retries when the port is taken.
+cat >"$work/prometheus.yml" <<YAML
+global:
+  scrape_interval: 1s
+  evaluation_interval: 1s
+rule_files:
+  - $src/config/prometheus/alerts.yml
+  - $src/config/prometheus/rules.yml
+scrape_configs:
+  - job_name: drs-monitor
+    static_configs:
+      - targets: ['127.0.0.1:$mon_port']
+YAML
+prom=""
+for attempt in 1 2 3 4 5; do
+    port=$((20000 + RANDOM % 40000))
+    "$prometheus_bin" --config.file "$work/prometheus.yml" --storage.tsdb.path "$work/tsdb" \
+        --web.listen-address "127.0.0.1:$port" >"$work/prometheus.log" 2>&1 &
+    ppid_=$!
+    end=$(($(date +%s) + 30))
+    while kill -0 "$ppid_" 2>/dev/null && [ "$(date +%s)" -lt "$end" ]; do
+        curl -fs "http://127.0.0.1:$port/-/ready" >/dev/null 2>&1 && { prom=http://127.0.0.1:$port; break; }
+        sleep 0.2
+    done
+    if [ -n "$prom" ]; then pids+=("$ppid_"); break; fi
+    kill -TERM "$ppid_" 2>/dev/null || true; wait "$ppid_" 2>/dev/null || true
+    grep -q "address already in use" "$work/prometheus.log" || fail "prometheus did not start (attempt $attempt)"
+done
+[ -n "$prom" ] || fail "no free port for prometheus after 5 attempts"
+step "prometheus at $prom"
+
+# query EXPR -> prints the JSON result array (fails on a query error)
+query() {
+    local out
+    out=$(curl -fsS --get "$prom/api/v1/query" --data-urlencode "query=$1") || return 1
+    [ "$(jq -r .status <<<"$out")" = success ] || { echo "query error: $1: $out" >&2; return 1; }
+    jq -c .data.result <<<"$out"
+}
+has_data() { [ "$(query "$1" | jq length)" -gt 0 ]; }
+target_up() { [ "$(query 'up{job="drs-monitor"}' | jq -r '.[0].value[1] // ""')" = 1 ]; }
+wait_for 30 "the drs-monitor target to be up" target_up
+step "target up"
+
+# The job must be known and healthy before it is failed on purpose.
+wait_for 30 "$failing_name to be scraped" has_data "drs_job_info{job_id=\"$failing_job\",name=\"$failing_name\"}"
+alert_state() {
+    curl -fsS "$prom/api/v1/alerts" |
+        jq -r --arg a "$1" --arg j "$2" '[.data.alerts[] | select(.labels.alertname == $a and .labels.job_id == $j) | .state] | first // "inactive"'
+}
+[ "$(query "drs_job_failed{job_id=\"$failing_job\"}" | jq -r '.[0].value[1]')" = 0 ] || fail "$failing_name is failed from the start"
+[ "$(alert_state DrsJobFailed "$failing_job")" = inactive ] || fail "DrsJobFailed is active before the job failed"
+
+curl -fsS --cacert "$src/tests/data/tls/ca.pem" -X POST -H 'Content-Type: application/json' \
+    -d '{"status":"INCRE_TRANSFER_FAILED","failed_reason":"forced by prometheus_e2e.sh"}' \
+    "$sim_url/-/sim/jobs/$failing_job" >/dev/null
+forced_at=$(date +%s)
+step "forced $failing_name into INCRE_TRANSFER_FAILED"
+# Two throttled answers: the retry and throttling panels need drs-monitor to have seen some.
+curl -fsS --cacert "$src/tests/data/tls/ca.pem" -X POST -H 'Content-Type: application/json' \
+    -d '{"spec":"429:count=2,api=batch-progress"}' "$sim_url/-/sim/faults" >/dev/null
+
+# --- every dashboard query and variable, with Grafana's variables substituted.
+substitute() {
+    sed -e 's/\$__rate_interval/1m/g; s/\$__range/5m/g; s/\$__interval/5s/g' \
+        -e 's/\$project/.+/g; s/\$job_id/.+/g; s/\$job/drs-monitor/g'
+}
+dash_queries=$work/dashboard-queries.tsv
+for dash in "$src"/config/grafana/*.json; do
+    jq -r --arg d "$(basename "$dash")" \
+        '[.panels[] | ., (.panels[]?)] | .[] | select(.targets) | .title as $t | .targets[] | [$d, $t, .expr] | @tsv' "$dash"
+done >"$dash_queries"
+[ "$(wc -l <"$dash_queries")" -ge 20 ] || fail "found only $(wc -l <"$dash_queries") dashboard queries"
+mapfile -t records < <(sed -n 's/^ *- record: *//p' "$src/config/prometheus/rules.yml")
+[ ${#records[@]} -ge 5 ] || fail "found only ${#records[@]} recording rules"
+
+missing() {
+    local out="" dash title expr
+    while IFS=$'\t' read -r dash title expr; do
+        expr=$(printf '%s' "$expr" | substitute)
+        has_data "$expr" || out+="  $dash / $title: $expr"$'\n'
+    done <"$dash_queries"
+    for r in "${records[@]}"; do has_data "$r" || out+="  recording rule $r"$'\n'; done
+    # Template variables: label_values(selector, label) through the label values API.
+    for dash in "$src"/config/grafana/*.json; do
+        while IFS= read -r v; do
+            local sel label n
+            v=$(printf '%s' "$v" | substitute)
+            sel=$(sed -E 's/^label_values\((.*), *([a-z_]+)\)$/\1/' <<<"$v")
+            label=$(sed -E 's/^label_values\((.*), *([a-z_]+)\)$/\2/' <<<"$v")
+            n=$(curl -fsS --get "$prom/api/v1/label/$label/values" --data-urlencode "match[]=$sel" | jq '.data | length')
+            [ "$n" -gt 0 ] || out+="  $(basename "$dash") variable: $v"$'\n'
+        done < <(jq -r '.templating.list[] | select(.type == "query") | .definition' "$dash")
+    done
+    printf '%s' "$out"
+}
+all_have_data() { last_missing=$(missing); [ -z "$last_missing" ]; }
+if ! wait_for_data=$(
+    end=$(($(date +%s) + 60))
+    until all_have_data; do
+        [ "$(date +%s)" -lt "$end" ] || { printf '%s' "$last_missing"; exit 1; }
+        sleep 1
+    done
+); then
+    echo "queries without data after 60s:" >&2
+    echo "$wait_for_data" >&2
+    fail "dashboard queries or recording rules without data"
+fi
+step "all $(wc -l <"$dash_queries") dashboard queries, the template variables and ${#records[@]} recording rules return data"
+
+# --- DrsJobFailed: pending, then firing with the job's name from drs_job_info.
+firing() { [ "$(alert_state DrsJobFailed "$failing_job")" = firing ]; }
+wait_for 90 "DrsJobFailed to fire for $failing_name" firing
+alert=$(curl -fsS "$prom/api/v1/alerts" | jq -c --arg j "$failing_job" \
+    '.data.alerts[] | select(.labels.alertname == "DrsJobFailed" and .labels.job_id == $j)')
+[ "$(jq -r .labels.name <<<"$alert")" = "$failing_name" ] || fail "alert without the job's name: $alert"
+[ "$(jq -r .labels.severity <<<"$alert")" = critical ] || fail "alert severity: $alert"
+jq -e '.annotations.summary | contains("payments-sync")' <<<"$alert" >/dev/null || fail "summary: $alert"
+took=$(($(date +%s) - forced_at))
+[ "$took" -ge 30 ] || fail "DrsJobFailed fired ${took}s after the failure, before its for: 30s"
+# Only the forced job fails.
+others=$(curl -fsS "$prom/api/v1/alerts" | jq --arg j "$failing_job" \
+    '[.data.alerts[] | select(.labels.alertname == "DrsJobFailed" and .labels.job_id != $j)] | length')
+[ "$others" = 0 ] || fail "DrsJobFailed fired for $others other jobs"
+step "DrsJobFailed firing for $failing_name ${took}s after the failure"
+echo "PASS"
