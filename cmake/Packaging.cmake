@@ -14,7 +14,7 @@ install(FILES ${_drsmon_src}/config/drs-monitor.example.yml
 install(FILES ${_drsmon_src}/config/default/drs-monitor DESTINATION ${DRSMON_SYSCONFDIR}/default)
 
 # Documentation, the example configuration and the unit (for reference).
-file(GLOB _drsmon_docs ${_drsmon_src}/docs/*.md)
+file(GLOB _drsmon_docs CONFIGURE_DEPENDS ${_drsmon_src}/docs/*.md)
 install(FILES ${_drsmon_docs} DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(FILES ${_drsmon_src}/config/drs-monitor.example.yml DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples)
 
@@ -37,9 +37,9 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_MAINTAINER "drs-monitor maintainers <drs-monitor@localhost>")
 set(CPACK_DEBIAN_PACKAGE_SECTION "net")
 set(CPACK_DEBIAN_PACKAGE_PRIORITY "optional")
+# CPack puts CPACK_PACKAGE_DESCRIPTION_SUMMARY on the first line; this is the extended part.
 set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
-    "Prometheus monitoring daemon for Huawei Cloud DRS jobs\n\
-drs-monitor polls the Huawei Cloud Data Replication Service API for the\n\
+    "drs-monitor polls the Huawei Cloud Data Replication Service API for the\n\
 configured jobs and exposes their status, progress, replication delay and\n\
 pre-check results as Prometheus metrics. Ships a hardened systemd unit,\n\
 Prometheus alerting and recording rules and Grafana dashboards.")

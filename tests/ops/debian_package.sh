@@ -107,11 +107,12 @@ if dpkg-query -W drs-monitor >/dev/null 2>&1 && dpkg-query -W -f='${Status}' drs
 fi
 left=""
 while IFS= read -r f; do
-    [ -f "$f" ] || [ -L "$f" ] && left+=" $f"
+    [ -d "$f" ] && continue          # shared directories (/usr, /lib -> usr/lib, ...)
+    if [ -e "$f" ] || [ -L "$f" ]; then left+=" $f"; fi
 done <"$work/files"
 for f in /etc/drs-monitor /etc/default/drs-monitor /usr/share/drs-monitor /usr/share/doc/drs-monitor \
     /etc/systemd/system/multi-user.target.wants/drs-monitor.service /etc/systemd/system/drs-monitor.service; do
-    [ -e "$f" ] || [ -L "$f" ] && left+=" $f"
+    if [ -e "$f" ] || [ -L "$f" ]; then left+=" $f"; fi
 done
 [ -z "$left" ] || fail "left behind after purge:$left"
 echo "removed and purged: no files left"

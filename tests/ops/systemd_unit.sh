@@ -5,7 +5,7 @@
 #   usage: systemd_unit.sh <unit file> <drs-monitor binary>
 set -euo pipefail
 unit=$1
-bin=$2
+bin=$(realpath "$2")
 fail() { echo "FAIL: $*" >&2; exit 1; }
 command -v systemd-analyze >/dev/null || fail "systemd-analyze is required (package systemd, scripts/deps)"
 
