@@ -125,7 +125,11 @@ for attempt in 1 2 3 4 5; do
     ppid_=$!
     end=$(($(date +%s) + 30))
     while kill -0 "$ppid_" 2>/dev/null && [ "$(date +%s)" -lt "$end" ]; do
-        curl -fs "http://127.0.0.1:$port/-/ready" >/dev/null 2>&1 && { prom=http://127.0.0.1:$port; break; }
+        # Our Prometheus, not another server on the same port: its configuration names our target.
+        if curl -fs "http://127.0.0.1:$port/api/v1/status/config" 2>/dev/null | grep -qF "127.0.0.1:$mon_port"; then
+            prom=http://127.0.0.1:$port
+            break
+        fi
         sleep 0.2
     done
     if [ -n "$prom" ]; then pids+=("$ppid_"); break; fi
