@@ -26,6 +26,7 @@
 #include <spdlog/spdlog.h>
 
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
 
@@ -276,7 +277,21 @@ struct application::impl
         opts.state_dir = cfg.global.state_dir;
         opts.max_file_bytes = cfg.global.events.file_max_bytes;
         opts.max_files = static_cast<unsigned>(cfg.global.events.file_keep);
+        // After a crash events.jsonl may hold events newer than the last saved state: continue
+        // after them so that no seq is handed out twice.
+        for (const auto& path : {opts.state_dir + "/events.jsonl.1", opts.state_dir + "/events.jsonl"})
+        {
+            std::ifstream in(path, std::ios::binary);
+            for (std::string line; std::getline(in, line);)
+                if (auto e = state::from_json_line(line); e && e->seq >= next_seq)
+                    next_seq = e->seq + 1;
+        }
         events = std::make_unique<state::event_log>(opts, next_seq);
+        // /api/v1/events keeps serving the events from before the restart.
+        if (auto restored_events = events->restore_from_file(); !restored_events)
+            log->warn("msg=\"cannot read the events file\" err=\"{}\"", restored_events.error().to_string());
+        else if (*restored_events > 0)
+            log->info("msg=\"events restored\" events={} next_seq={}", *restored_events, next_seq);
         saved_generation = store.generation();
     }
 
@@ -301,6 +316,9 @@ struct application::impl
         auto r = events->append(evs);
         if (!r)
             log->warn("msg=\"cannot write events file\" err=\"{}\"", r.error().to_string());
+        // The store already holds the change: save it now, so that a crash right after cannot
+        // report the same transition again after the restart.
+        save_state();
         for (const auto& e : evs)
             log->info("{}", state::to_logfmt(e));
         self->add_events(evs);
