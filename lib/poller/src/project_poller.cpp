@@ -425,7 +425,9 @@ struct project_poller::impl : std::enable_shared_from_this<impl>
         s.precheck.present = true;
         s.precheck.progress_ratio = p.process;
         s.precheck.complete = p.process && *p.process >= 1.0;
-        s.precheck.passed = p.passed;
+        // The API's result is false until the pre-check ends: while it runs, whether it passed is
+        // not known yet (otherwise a running pre-check shows as failed).
+        s.precheck.passed = s.precheck.complete ? p.passed : std::nullopt;
         s.precheck.passed_ratio = p.total_passed_rate;
         s.precheck.items.clear();
         for (const auto& i : p.items)
