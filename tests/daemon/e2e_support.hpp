@@ -2,6 +2,7 @@
 
 // Helpers shared by the daemon's end-to-end tests (not part of the harness interface).
 
+#include "drsmon/sim/faults.hpp"
 #include "drsmon/sim/simulator.hpp"
 #include "drsmon/sim/world.hpp"
 #include "drsmon/test/daemon_harness.hpp"
