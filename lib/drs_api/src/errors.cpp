@@ -237,6 +237,12 @@ core::error classify_failure(api which, const reply_view& r, core::wall_time now
         append_bounded(detail, trim(r.body));
     }
 
+    // The gateway's wording reads like a credentials problem; the cause is this host's clock,
+    // which the signature's X-Sdk-Date carries (the gateway allows 15 minutes either way).
+    if (found.message.find("signature expired") != std::string::npos)
+        detail += " (clock skew: this host's clock differs from the API gateway's by more than 15 minutes;"
+                  " check the time and NTP)";
+
     core::error e = core::make_error(classify_code(r.status, found.code), api_name(which), std::move(detail));
     e.http_status = r.status;
     e.service_code = std::move(found.code);

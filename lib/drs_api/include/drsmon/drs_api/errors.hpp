@@ -29,7 +29,8 @@ struct reply_view
 //   http_status everything else (5xx, other 4xx)
 // Fills where (api_name), http_status, service_code, request_id (header, else the
 // body's request_id) and retry_after (delta-seconds or an HTTP-date relative to now).
-// detail is bounded to about 200 characters.
+// detail is bounded to about 200 characters; a gateway message saying the signature
+// "expired" gets a clock-skew hint appended (the host's clock is off by more than 15 min).
 core::error classify_failure(api which, const reply_view& r, core::wall_time now);
 
 // True for the codes that mean "this job does not exist (any more)":
