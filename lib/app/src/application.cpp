@@ -25,6 +25,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -764,15 +765,19 @@ struct application::impl
         });
         r.add("GET", "/api/v1/events", [this](server::request req) -> awaitable<server::reply> {
             std::uint64_t since = 0;
-            std::size_t limit = 100;
-            try
-            {
-                if (auto v = req.query_param("since"))
-                    since = std::stoull(*v);
-                if (auto v = req.query_param("limit"))
-                    limit = std::min<std::size_t>(std::stoul(*v), 1000);
-            }
-            catch (const std::exception&)
+            std::uint64_t limit = 100;
+            // Digits only: std::stoull accepted "-1" (as a huge number) and trailing garbage.
+            auto number = [](const std::optional<std::string>& v, std::uint64_t& out) {
+                if (!v)
+                    return true;
+                auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), out);
+                return !v->empty() && ec == std::errc() && end == v->data() + v->size();
+            };
+            const auto since_param = req.query_param("since");
+            const auto limit_param = req.query_param("limit");
+            const bool valid = number(since_param, since) && number(limit_param, limit);
+            limit = std::min<std::uint64_t>(limit, 1000);
+            if (!valid)
             {
                 co_return json_reply(
                     json::object{
@@ -782,7 +787,7 @@ struct application::impl
                 );
             }
             json::array arr;
-            for (const auto& e : events->since(since, limit))
+            for (const auto& e : events->since(since, static_cast<std::size_t>(limit)))
                 arr.push_back(event_json(e));
             co_return json_reply(json::object{
                 {"next_seq", events->next_seq()},
