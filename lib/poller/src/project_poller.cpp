@@ -227,6 +227,17 @@ struct project_poller::impl : std::enable_shared_from_this<impl>
             code
         );
         auto events = state::remove_job(store, key(id), clock.now());
+        if (events.empty())
+        {
+            // Unknown from the first call on: it never entered the store, but the operator still
+            // has to learn that a configured job is not being monitored.
+            state::event e;
+            e.time = clock.now();
+            e.project = plan.project;
+            e.job_id = id;
+            e.kind = state::event_kind::job_removed;
+            events.push_back(std::move(e));
+        }
         for (auto& e : events)
             e.detail = "not found: " + code;
         if (!events.empty() && sink.on_events)
