@@ -61,8 +61,11 @@ std::string replicate_fixture(
     json::object& root = doc.as_object();
     json::array source = root.at(list_key).as_array();
     if (!extra_fixture.empty())
-        for (const auto& item : load(extra_fixture).as_object().at(list_key).as_array())
+    {
+        const json::value extra = load(extra_fixture);
+        for (const auto& item : extra.as_object().at(list_key).as_array())
             source.push_back(item);
+    }
     if (source.empty())
         throw std::runtime_error("fixture has no items: " + std::string(name));
     json::array out;
