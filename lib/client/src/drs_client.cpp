@@ -298,6 +298,9 @@ struct drs_client::impl
                     if (t)
                         continue;
                 }
+                // A static token cannot be renewed here: say what the operator must do.
+                if (settings.creds.mode == auth_mode::token)
+                    last.detail += "; the configured token was rejected: replace the token file and reload";
                 if (gate.on_failure(clock.mono_now()))
                 {
                     log->error(
