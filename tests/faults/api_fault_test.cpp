@@ -353,6 +353,37 @@ TEST_F(Authentication, ExpiredIamTokenIsRefreshedOnceAndPollingContinues)
     EXPECT_EQ(occurrences(d_->logs(), "IAM token obtained"), 2u);
 }
 
+TEST_F(Authentication, RejectedStaticTokenAsksForANewTokenAndANewOneWorksAfterReload)
+{
+    start_sim();
+    start_daemon([&](test::daemon_options& o) {
+        o.auth = "token";
+        o.token = sim_->api().issue_token();
+    });
+    wait_fresh();
+    sim_->api().expire_tokens();
+    ASSERT_TRUE(d_->wait_for(
+        [&] {
+            const auto m = d_->metrics();
+            return up(m) == 0.0 && all_stale(m, jobs_);
+        },
+        15s
+    )) << d_->metrics();
+    const auto logs = d_->logs();
+    EXPECT_EQ(occurrences(logs, "authentication failed; holding back"), 1u);
+    EXPECT_NE(
+        logs.find("the configured token was rejected: replace the token file and reload"),
+        std::string::npos
+    );
+    EXPECT_EQ(sim_->api().count("iam-tokens"), 0u) << "a static token is never exchanged";
+
+    auto rotated = opts_;
+    rotated.token = sim_->api().issue_token();
+    d_->rewrite_config(rotated);
+    d_->signal(SIGHUP);
+    wait_fresh(10s);
+}
+
 TEST_F(Authentication, GatewayClockTwentyMinutesOffIsReportedAsClockSkew)
 {
     start();
