@@ -32,29 +32,32 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     parser.body_limit(opts.max_body_bytes);
     parser.eager(true);
 
-    // Feed in two pieces, as a socket read would, to exercise the parser's resumption.
+    // Feed the bytes in two reads, as the server's async_read does: after need_more the parser
+    // is called again only once more data has arrived, with the unconsumed bytes kept in front.
     boost::system::error_code ec;
-    std::string pending(reinterpret_cast<const char*>(data), size);
-    const std::size_t first = size / 2;
-    std::size_t used = parser.put(boost::asio::buffer(pending.data(), first), ec);
-    if (ec == http::error::need_more)
-        ec = {};
-    std::string rest = pending.substr(used);
-    while (!ec && !parser.is_done() && !rest.empty())
+    const auto raw_in = drsmon::fuzz::as_view(data, size);
+    const std::string_view reads[] = {raw_in.substr(0, size / 2), raw_in.substr(size / 2)};
+    std::string buf;
+    for (const auto piece : reads)
     {
-        const auto n = parser.put(boost::asio::buffer(rest), ec);
-        if (ec == http::error::need_more)
+        buf.append(piece);
+        while (!buf.empty() && !ec && !parser.is_done())
         {
-            ec = {};
+            const auto n = parser.put(boost::asio::buffer(buf), ec);
+            buf.erase(0, n);
+            if (ec == http::error::need_more)
+            {
+                ec = {};
+                break;
+            }
             if (n == 0)
                 break;
         }
-        rest.erase(0, n);
-        if (n == 0)
+        if (ec || parser.is_done())
             break;
     }
     // End of stream, as a closed connection reports it (Beast requires some input first).
-    if (!ec && !parser.is_done() && rest.empty() && parser.got_some())
+    if (!ec && !parser.is_done() && parser.got_some())
         parser.put_eof(ec);
 
     const auto& msg = parser.get();
@@ -70,11 +73,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     // The raw input also goes straight to the target and basic-auth parsers, so they are fuzzed
     // even when the bytes are not an HTTP request.
-    const auto raw = drsmon::fuzz::as_view(data, size);
-    if (const auto t = server::parse_target(raw))
+    if (const auto t = server::parse_target(raw_in))
         DRSMON_FUZZ_CHECK(!t->path.empty() && t->path.front() == '/');
-    (void)server::detail::parse_basic_auth(raw);
+    (void)server::detail::parse_basic_auth(raw_in);
     std::string why;
-    (void)server::detail::parse_listen_address(raw, &why);
+    (void)server::detail::parse_listen_address(raw_in, &why);
     return 0;
 }
