@@ -699,6 +699,27 @@ TEST_F(Lifecycle, KillNineLosesNoStateAndNeverReusesAnEventSeq)
     EXPECT_EQ(recovered_change, 1u);
 }
 
+TEST_F(Lifecycle, CorruptStateFileIsMovedAsideAndTheDaemonStartsFresh)
+{
+    start();
+    wait_fresh();
+    d_->signal(SIGTERM);
+    ASSERT_EQ(d_->wait_exit(10s), 0);
+    const std::string state = d_->state_dir() + "/state.json";
+    ASSERT_TRUE(std::filesystem::exists(state));
+    std::ofstream(state, std::ios::trunc) << "{\"jobs\": [truncated by a full disk";
+
+    d_->restart();
+    wait_fresh();
+    EXPECT_NE(d_->logs().find("state file unreadable; starting fresh"), std::string::npos);
+    std::size_t moved = 0;
+    for (const auto& e : std::filesystem::directory_iterator(d_->state_dir()))
+        moved += e.path().filename().string().rfind("state.json.corrupt-", 0) == 0 ? 1 : 0;
+    EXPECT_EQ(moved, 1u) << "the unreadable file is kept for inspection";
+    // A new, valid state file replaces it after the next round.
+    ASSERT_TRUE(d_->wait_for([&] { return read_text(state).find(jobs_[0]) != std::string::npos; }, 10s));
+}
+
 TEST_F(Lifecycle, SigtermWhileRequestsHangStopsPromptlyAndSavesState)
 {
     // Requests that hang far longer than the shutdown allows.
