@@ -8,7 +8,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -591,7 +591,7 @@ void daemon_process::write_files(const daemon_options& o)
 
 void daemon_process::spawn()
 {
-    // Everything is prepared before posix_spawn: the test process has other threads (the simulator).
+    // Everything is prepared before fork: the test process has other threads (the simulator).
     std::vector<std::string> args = {
         drs_monitor_path(),
         "--config.file=" + config_path(),
@@ -628,16 +628,26 @@ void daemon_process::spawn()
 
     const std::string log_file = dir_ + "/daemon.log";
     const std::string out_file = dir_ + "/stdout.log";
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 1, out_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    posix_spawn_file_actions_addopen(&fa, 2, log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    pid_t pid = -1;
-    int rc = ::posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), envp.data());
-    posix_spawn_file_actions_destroy(&fa);
-    if (rc != 0)
-        throw std::runtime_error("cannot start " + args[0] + ": " + std::strerror(rc));
+    const pid_t parent = ::getpid();
+    // fork + exec rather than posix_spawn: the child asks to be killed when the test process dies
+    // (a crashed or killed test must not leave daemons behind). Only async-signal-safe calls
+    // between fork and exec.
+    pid_t pid = ::fork();
+    if (pid < 0)
+        throw std::runtime_error("cannot fork: " + std::string(std::strerror(errno)));
+    if (pid == 0)
+    {
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (::getppid() != parent)
+            ::_exit(127);
+        int in = ::open("/dev/null", O_RDONLY);
+        int out = ::open(out_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+        int err = ::open(log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+        if (in < 0 || out < 0 || err < 0 || ::dup2(in, 0) < 0 || ::dup2(out, 1) < 0 || ::dup2(err, 2) < 0)
+            ::_exit(127);
+        ::execve(argv[0], argv.data(), envp.data());
+        ::_exit(127);
+    }
     pid_ = pid;
     exit_code_ = -1;
 }

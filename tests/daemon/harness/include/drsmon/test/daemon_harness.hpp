@@ -79,7 +79,8 @@ class daemon_process
 public:
     // Writes the config and 0600 credential files into a fresh temp dir, starts drs-monitor on
     // 127.0.0.1:<free port> with stderr going to dir()/daemon.log, and waits (<= 10 s) for
-    // /-/healthy. Throws std::runtime_error with the log tail on failure.
+    // /-/healthy. Throws std::runtime_error with the log tail on failure. The daemon is killed
+    // (SIGKILL) if the thread that started it ends, so a crashed test leaves no daemon behind.
     explicit daemon_process(daemon_options opts);
     // SIGTERM, wait <= 5 s, then SIGKILL; removes the temp dir unless the test failed.
     ~daemon_process();
