@@ -1,12 +1,11 @@
 #include "drsmon/app/logging.hpp"
+#include "drsmon/state/event_log.hpp"
 
 #include <spdlog/formatter.h>
 #include <spdlog/logger.h>
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
-
-#include <ctime>
 
 namespace drsmon::app {
 
@@ -36,29 +35,8 @@ void json_escape(std::string& out, std::string_view s)
     }
 }
 
-std::string timestamp(const spdlog::details::log_msg& msg)
-{
-    const auto t = std::chrono::system_clock::to_time_t(msg.time);
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(msg.time.time_since_epoch())
-                        .count() %
-                    1000;
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[64];
-    std::snprintf(
-        buf,
-        sizeof buf,
-        "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
-        tm.tm_year + 1900,
-        tm.tm_mon + 1,
-        tm.tm_mday,
-        tm.tm_hour,
-        tm.tm_min,
-        tm.tm_sec,
-        static_cast<int>(ms)
-    );
-    return buf;
-}
+// RFC 3339 UTC with milliseconds, the same form as event times.
+std::string timestamp(const spdlog::details::log_msg& msg) { return state::format_rfc3339(msg.time); }
 
 const char* level_name(spdlog::level::level_enum l)
 {
