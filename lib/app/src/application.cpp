@@ -422,6 +422,7 @@ struct application::impl
             plan.schedule.jitter = g.jitter;
             plan.schedule.auth_hold = g.auth_failure_backoff;
             plan.batch_size = static_cast<unsigned>(g.batch_size);
+            plan.max_concurrency = static_cast<unsigned>(g.max_concurrency);
             plan.max_staleness = g.max_staleness;
 
             project_runtime rt;

@@ -45,6 +45,12 @@ state::api_error_state to_api_error(const std::optional<drs_api::item_error>& e)
     return {e->code.empty() ? std::string("unknown") : e->code, e->message.substr(0, 160)};
 }
 
+// A non-owning view of one batch outcome, passed to the round's handler.
+struct batch_outcome_view
+{
+    const client::batch_outcome* value;
+};
+
 outcome outcome_of(const core::error& e)
 {
     switch (e.kind())
@@ -265,34 +271,70 @@ struct project_poller::impl : std::enable_shared_from_this<impl>
         Apply apply
     )
     {
-        outcome result = outcome::ok;
-        for (auto& batch : batches(ids))
+        // The batches of a round share a queue served by max_concurrency
+        // workers, so a round of N jobs takes about N / (batch_size x
+        // max_concurrency) request latencies; the client bounds the
+        // requests in flight across all tasks of the project.
+        struct round_state
         {
-            if (stopping)
-                co_return result;
-            auto out = co_await client.call_batch(build, std::move(batch));
-            for (const auto& id : out.not_found)
-                drop(id, out.not_found_code);
-            if (out.error)
+            std::vector<std::vector<std::string>> queue;
+            std::size_t next = 0;
+            outcome result = outcome::ok;
+            bool abort = false;
+            unsigned workers = 0;
+        };
+        auto rs = std::make_shared<round_state>();
+        rs->queue = batches(ids);
+        auto handle = [&](batch_outcome_view out) {
+            for (const auto& id : out.value->not_found)
+                drop(id, out.value->not_found_code);
+            if (out.value->error)
             {
-                log_failure(t, *out.error);
-                result = worst(result, outcome_of(*out.error));
-                if (out.error->kind() == core::errc::auth || out.error->kind() == core::errc::cancelled)
-                    co_return result;
+                log_failure(t, *out.value->error);
+                rs->result = worst(rs->result, outcome_of(*out.value->error));
+                const auto kind = out.value->error->kind();
+                if (kind == core::errc::auth || kind == core::errc::cancelled)
+                    rs->abort = true;
             }
-            for (const auto& body : out.bodies)
+            for (const auto& body : out.value->bodies)
             {
                 auto parsed = parse(body);
                 if (!parsed)
                 {
                     log_failure(t, parsed.error());
-                    result = worst(result, outcome::failed);
+                    rs->result = worst(rs->result, outcome::failed);
                     continue;
                 }
                 apply(*parsed);
             }
+        };
+        auto done = std::make_shared<asio::steady_timer>(ex, asio::steady_timer::time_point::max());
+        const unsigned n = std::max(
+            1u,
+            std::min<unsigned>(plan.max_concurrency, static_cast<unsigned>(rs->queue.size()))
+        );
+        for (unsigned w = 0; w < n; ++w)
+        {
+            ++rs->workers;
+            auto worker = [](impl* self,
+                             std::shared_ptr<round_state> st,
+                             std::function<drs_api::request_spec(std::span<const std::string>)> b,
+                             std::function<void(batch_outcome_view)> h) -> awaitable<void> {
+                while (st->next < st->queue.size() && !st->abort && !self->stopping)
+                {
+                    auto batch = std::move(st->queue[st->next++]);
+                    auto out = co_await self->client.call_batch(b, std::move(batch));
+                    h(batch_outcome_view{&out});
+                }
+            };
+            asio::co_spawn(ex, worker(this, rs, build, handle), [rs, done](std::exception_ptr) {
+                if (--rs->workers == 0)
+                    done->cancel();
+            });
         }
-        co_return result;
+        if (rs->workers > 0)
+            co_await done->async_wait(tok);
+        co_return rs->result;
     }
 
     // ---- task rounds ------------------------------------------------------

@@ -43,6 +43,7 @@ struct project_plan
     std::vector<std::string> async_jobs;
     schedule_settings schedule;
     unsigned batch_size = 10;
+    unsigned max_concurrency = 4;  // batches of one round in flight at once
     std::chrono::milliseconds max_staleness{std::chrono::minutes(5)};
 };
 
