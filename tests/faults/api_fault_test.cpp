@@ -699,6 +699,51 @@ TEST_F(Lifecycle, KillNineLosesNoStateAndNeverReusesAnEventSeq)
     EXPECT_EQ(recovered_change, 1u);
 }
 
+TEST_F(Lifecycle, KillNineRightAfterAnEventDoesNotReportItAgain)
+{
+    // Only the status task saves on its own schedule; the others wait a minute.
+    start(3, [](test::daemon_options& o) {
+        o.global_extra_yaml = fast_globals("30s") +
+                              "detail_interval: 1m\nprecheck_interval: 1m\ninit_interval: 1m\n";
+    });
+    wait_fresh();
+    const auto before = settled_events(*d_);
+    // The status round sees the change through batch-status, then hangs in batch-progress: the
+    // event is out, the round has not ended when the daemon is killed.
+    sim_->api().add_fault(fault("latency:ms=20000,api=batch-progress"));
+    sim::keyframe k;
+    k.status = "INCRE_TRANSFER_FAILED";
+    sim_->api().set_job(jobs_[0], k);
+    ASSERT_TRUE(d_->wait_for(
+        [&] {
+            const auto events = api_events(d_->port());
+            return std::any_of(events.begin(), events.end(), [](const event_rec& e) {
+                return e.kind == "status_changed";
+            });
+        },
+        10s
+    ));
+    d_->kill9();
+    sim_->api().clear_faults();
+    d_->restart();
+    wait_fresh();
+    std::this_thread::sleep_for(2s);  // rounds that would report the change again
+
+    const auto all = file_events(d_->state_dir() + "/events.jsonl");
+    std::set<std::uint64_t> seqs;
+    std::size_t changes = 0;
+    for (const auto& e : all)
+    {
+        EXPECT_TRUE(seqs.insert(e.seq).second) << "seq " << e.seq << " used twice";
+        changes += e.kind == "status_changed" ? 1 : 0;
+    }
+    EXPECT_EQ(changes, 1u) << "the change is reported once, not again after the restart";
+    // The API serves the events from before the restart as well.
+    const auto served = api_events(d_->port());
+    ASSERT_GE(served.size(), before.size());
+    EXPECT_TRUE(std::equal(before.begin(), before.end(), served.begin()));
+}
+
 TEST_F(Lifecycle, CorruptStateFileIsMovedAsideAndTheDaemonStartsFresh)
 {
     start();
