@@ -109,7 +109,14 @@ TEST_P(Outage, StaleWithoutInventedValuesThenRecoversWithoutLosingEvents)
         // The 50 MB bodies are refused from their Content-Length: memory never grows by them.
         const double peak = static_cast<double>(proc_kb(d.pid(), "VmHWM"));
         std::cout << "[ memory ] VmHWM before the fault " << peak_before << " kB, after " << peak << " kB\n";
-        EXPECT_LT(peak - peak_before, 20 * 1024) << "VmHWM before " << peak_before << " kB, after " << peak;
+        // ASan's quarantine keeps freed memory of ordinary rounds and scrapes resident: allow for
+        // it, still well below the 50 MB a buffered body would add.
+#if defined(__SANITIZE_ADDRESS__)
+        constexpr double limit_kb = 40 * 1024;
+#else
+        constexpr double limit_kb = 20 * 1024;
+#endif
+        EXPECT_LT(peak - peak_before, limit_kb) << "VmHWM before " << peak_before << " kB, after " << peak;
     }
 
     sim->api().clear_faults();
