@@ -10,6 +10,7 @@
 #include <fstream>
 #include <initializer_list>
 #include <map>
+#include <vector>
 #include <sstream>
 
 namespace drsmon::config {
@@ -495,7 +496,9 @@ auth_config read_auth(const parser& p, const field& f, const std::string& config
         p.fail(type, "must be one of aksk, token, password (got " + in_quotes(t) + ")");
 
     // Keys of the other types are refused: a half-edited section must not pass.
-    const std::pair<auth_type, std::initializer_list<std::string_view>> own[] = {
+    // (vectors, not initializer_lists: the arrays behind initializer_lists in a
+    // pair would not outlive this initialisation)
+    const std::pair<auth_type, std::vector<std::string_view>> own[] = {
         {auth_type::aksk,
          {"access_key_file",
           "access_key_env",
