@@ -347,7 +347,8 @@ struct application::impl
             if (!secrets)
             {
                 auto e = secrets.error();
-                e.where = "project " + p.name + ": " + e.where;
+                // The detail already names the file; where names the project.
+                e.where = "project " + p.name;
                 return e;
             }
             for (const auto& w : secrets->warnings)

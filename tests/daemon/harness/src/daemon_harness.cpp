@@ -645,6 +645,9 @@ void daemon_process::spawn()
         int err = ::open(log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
         if (in < 0 || out < 0 || err < 0 || ::dup2(in, 0) < 0 || ::dup2(out, 1) < 0 || ::dup2(err, 2) < 0)
             ::_exit(127);
+        // The test process's sockets (the simulator's listener among them) must not leak into
+        // the daemon: a stopped simulator would then hang connections instead of refusing them.
+        ::close_range(3, ~0U, 0);
         ::execve(argv[0], argv.data(), envp.data());
         ::_exit(127);
     }
