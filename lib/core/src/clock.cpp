@@ -15,7 +15,15 @@ double to_unix_seconds(wall_time t) noexcept
 
 wall_time from_unix_millis(long long ms) noexcept
 {
-    return wall_time(std::chrono::duration_cast<wall_time::duration>(std::chrono::milliseconds(ms)));
+    using std::chrono::milliseconds;
+    constexpr long long lowest = std::chrono::duration_cast<milliseconds>(wall_time::duration::min()).count();
+    constexpr long long highest = std::chrono::duration_cast<milliseconds>(wall_time::duration::max())
+                                      .count();
+    if (ms <= lowest)
+        return wall_time::min();
+    if (ms >= highest)
+        return wall_time::max();
+    return wall_time(std::chrono::duration_cast<wall_time::duration>(milliseconds(ms)));
 }
 
 }  // namespace drsmon::core

@@ -55,7 +55,24 @@ const clock& system_clock() noexcept;
 // Seconds since the Unix epoch as a double (for *_timestamp_seconds metrics).
 double to_unix_seconds(wall_time t) noexcept;
 
-// Milliseconds since the Unix epoch to wall_time.
+// Milliseconds since the Unix epoch to wall_time. wall_time counts int64 nanoseconds, so it spans
+// only about 1677-09-21 to 2262-04-11; values beyond either end saturate to the nearest end instead
+// of overflowing.
 wall_time from_unix_millis(long long ms) noexcept;
+
+// The calendar years the timestamp parsers accept (API bodies, headers, state files). Anything
+// outside is treated as malformed input: it is far from any real timestamp, and years past 2261
+// (or before 1678) do not fit wall_time at all.
+inline constexpr int min_parsed_year = 1970;
+inline constexpr int max_parsed_year = 2200;
+
+constexpr bool parsed_year_ok(int year) noexcept
+{
+    return year >= min_parsed_year && year <= max_parsed_year;
+}
+
+// Milliseconds since the Unix epoch of 2201-01-01T00:00:00Z, the first instant after
+// max_parsed_year: millisecond timestamps must be below it.
+inline constexpr long long parsed_unix_millis_end = 7'289'654'400'000;
 
 }  // namespace drsmon::core
