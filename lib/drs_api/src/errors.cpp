@@ -199,7 +199,8 @@ std::optional<std::chrono::seconds> parse_retry_after(std::string_view value, co
         return std::nullopt;
     const auto at = std::chrono::sys_days(ymd) + std::chrono::hours(h) + std::chrono::minutes(m) +
                     std::chrono::seconds(s);
-    const auto delta = std::chrono::duration_cast<std::chrono::seconds>(at - now);
+    // In seconds: a date up to year 9999 fits, while converting it to now's nanoseconds would overflow.
+    const auto delta = at - std::chrono::time_point_cast<std::chrono::seconds>(now);
     return std::max(delta, std::chrono::seconds(0));
 }
 

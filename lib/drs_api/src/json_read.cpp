@@ -49,8 +49,8 @@ bool digits(std::string_view s, std::size_t pos, std::size_t n, int& out) noexce
 
 std::optional<core::wall_time> from_millis(double ms) noexcept
 {
-    // Beyond year ~2900 or unset: no timestamp rather than an overflowed one.
-    if (!(ms > 0) || ms > 3.0e13)
+    // Unset (0) or past core::max_parsed_year: no timestamp rather than an overflowed one.
+    if (!(ms > 0) || !(ms < static_cast<double>(core::parsed_unix_millis_end)))
         return std::nullopt;
     return core::from_unix_millis(static_cast<long long>(ms));
 }
@@ -66,7 +66,8 @@ std::optional<core::wall_time> parse_iso8601(std::string_view s) noexcept
         std::chrono::year(y),
         std::chrono::month(static_cast<unsigned>(mo)),
         std::chrono::day(static_cast<unsigned>(d))};
-    if (!ymd.ok() || h > 23 || mi > 59 || se > 60)
+    // Years outside core::parsed_year_ok would not fit wall_time (int64 ns) or are not real timestamps.
+    if (!ymd.ok() || !core::parsed_year_ok(y) || h > 23 || mi > 59 || se > 60)
         return std::nullopt;
     std::size_t pos = 19;
     std::chrono::nanoseconds frac{0};

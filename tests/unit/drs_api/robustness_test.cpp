@@ -98,3 +98,47 @@ TEST(ParserRobustness, HugeAndOddNumbersGiveNoValueRatherThanGarbage)
     EXPECT_FALSE(r->results[0].update_time);
     EXPECT_FALSE(r->results[0].actual_start_time);
 }
+
+TEST(ParserRobustness, EpochMillisecondsPastYear2200GiveNoTimeRatherThanAnOverflow)
+{
+    // 16082749190000 ms is year 2479, beyond what wall_time's int64 nanoseconds hold.
+    const auto r = parse_batch_detail(
+        R"({"results":[{"id":"a","create_time":"16082749190000","update_time":9200000000000,)"
+        R"("actual_start_time":"7289654399999","full_transfer_complete_time":"7289654400000"}]})"
+    );
+    ASSERT_TRUE(r.has_value());
+    EXPECT_FALSE(r->results[0].create_time);
+    EXPECT_FALSE(r->results[0].update_time);
+    ASSERT_TRUE(r->results[0].actual_start_time);
+    EXPECT_EQ(r->results[0].actual_start_time->time_since_epoch(), std::chrono::milliseconds(7289654399999));
+    EXPECT_FALSE(r->results[0].full_transfer_complete_time);
+}
+
+TEST(ParserRobustness, IsoTimesOutsideYears1970To2200GiveNoTime)
+{
+    const auto r = parse_batch_detail(
+        R"({"results":[{"id":"a","create_time":"9999-12-31T23:59:59Z","update_time":"1677-01-01T00:00:00Z",)"
+        R"("actual_start_time":"2200-12-31T23:59:59.5+01:00","full_transfer_complete_time":"2201-01-01T00:00:00Z"}]})"
+    );
+    ASSERT_TRUE(r.has_value());
+    EXPECT_FALSE(r->results[0].create_time);
+    EXPECT_FALSE(r->results[0].update_time);
+    ASSERT_TRUE(r->results[0].actual_start_time);
+    EXPECT_EQ(
+        r->results[0].actual_start_time->time_since_epoch(),
+        std::chrono::milliseconds(core::parsed_unix_millis_end - 3'600'000 - 500)
+    );
+    EXPECT_FALSE(r->results[0].full_transfer_complete_time);
+}
+
+TEST(ParserRobustness, RetryAfterDatesFarInTheFutureGiveSecondsWithoutOverflow)
+{
+    const auto now = core::from_unix_millis(1445412480000);  // Wed, 21 Oct 2015 07:28:00 GMT
+    const auto far = parse_retry_after("Wed, 21 Oct 5021 07:28:00 GMT", now);
+    ASSERT_TRUE(far);
+    const auto expected = std::chrono::sys_days{std::chrono::year{5021} / 10 / 21} + std::chrono::hours(7) +
+                          std::chrono::minutes(28) -
+                          std::chrono::sys_seconds{std::chrono::seconds(1445412480)};
+    EXPECT_EQ(*far, expected);
+    EXPECT_EQ(parse_retry_after("Mon, 01 Jan 0001 00:00:00 GMT", now), std::chrono::seconds(0));
+}
