@@ -1,4 +1,5 @@
 #include "drsmon/auth/signer.hpp"
+#include "drsmon/core/clock.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -186,7 +187,8 @@ std::optional<core::wall_time> parse_sdk_date(std::string_view s)
         year{century * 100 + yy},
         month{static_cast<unsigned>(mon)},
         day{static_cast<unsigned>(dd)}};
-    if (!ymd.ok())
+    // Years outside core::parsed_year_ok would overflow wall_time (int64 ns) or are not real times.
+    if (!ymd.ok() || !core::parsed_year_ok(century * 100 + yy))
         return std::nullopt;
     return core::wall_time(sys_days{ymd} + hours{hh} + minutes{mi} + seconds{ss});
 }

@@ -1,4 +1,5 @@
 #include "drsmon/auth/iam.hpp"
+#include "drsmon/core/clock.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -142,7 +143,8 @@ std::optional<core::wall_time> parse_iam_time(std::string_view s)
     if (y < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || sec < 0 || h > 23 || mi > 59 || sec > 59)
         return std::nullopt;
     const year_month_day ymd{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
-    if (!ymd.ok())
+    // Years outside core::parsed_year_ok would overflow wall_time (int64 ns) or are not real times.
+    if (!ymd.ok() || !core::parsed_year_ok(y))
         return std::nullopt;
     auto t = sys_days{ymd} + hours{h} + minutes{mi} + seconds{sec};
 

@@ -68,6 +68,28 @@ TEST(IamTime, RejectsMalformedTimes)
     EXPECT_FALSE(parse_iam_time("20200104T090522Z"));
 }
 
+TEST(IamTime, RejectsYearsOutside1970To2200RatherThanOverflowing)
+{
+    EXPECT_FALSE(parse_iam_time("9999-12-31T00:00:00Z"));
+    EXPECT_FALSE(parse_iam_time("9999-12-31T00:00:00+08:00"));
+    EXPECT_FALSE(parse_iam_time("2201-01-01T00:00:00Z"));
+    EXPECT_FALSE(parse_iam_time("1677-01-01T00:00:00Z"));
+    EXPECT_FALSE(parse_iam_time("0001-01-01T00:00:00-05:00"));
+    EXPECT_FALSE(parse_iam_time("1969-12-31T23:59:59Z"));
+    EXPECT_EQ(parse_iam_time("1970-01-01T00:00:00Z"), utc(1970, 1, 1));
+    EXPECT_EQ(parse_iam_time("2200-12-31T23:59:59.999999999Z"), utc(2200, 12, 31, 86399s) + 999999999ns);
+    EXPECT_EQ(parse_iam_time("1970-01-01T00:30:00+01:00"), utc(1970, 1, 1) - 30min);
+}
+
+TEST(IamTokenResponse, ExpiryInYear9999IsAnUnparseableTime)
+{
+    auto r = parse_iam_token_response(201, token, R"({"token":{"expires_at":"9999-12-31T00:00:00Z"}})");
+    ASSERT_TRUE(r.has_error());
+    EXPECT_EQ(r.error().kind(), core::errc::bad_response);
+    EXPECT_EQ(r.error().where, "iam-token");
+    EXPECT_NE(r.error().to_string().find("$.token.expires_at"), std::string::npos) << r.error().to_string();
+}
+
 TEST(IamTokenResponse, ParsesCreatedResponse)
 {
     auto r = parse_iam_token_response(201, token, good_body);

@@ -63,6 +63,18 @@ TEST(SdkDate, ParseRejectsMalformedDates)
     EXPECT_FALSE(parse_sdk_date("2025031xT083000Z"));
 }
 
+TEST(SdkDate, ParseRejectsYearsOutside1970To2200RatherThanOverflowing)
+{
+    EXPECT_FALSE(parse_sdk_date("29230101T000000Z"));
+    EXPECT_FALSE(parse_sdk_date("99991231T235959Z"));
+    EXPECT_FALSE(parse_sdk_date("22010101T000000Z"));
+    EXPECT_FALSE(parse_sdk_date("16770101T000000Z"));
+    EXPECT_FALSE(parse_sdk_date("00010101T000000Z"));
+    EXPECT_FALSE(parse_sdk_date("19691231T235959Z"));
+    EXPECT_EQ(format_sdk_date(*parse_sdk_date("19700101T000000Z")), "19700101T000000Z");
+    EXPECT_EQ(format_sdk_date(*parse_sdk_date("22001231T235959Z")), "22001231T235959Z");
+}
+
 TEST(Rfc3986Encode, KeepsUnreservedAndEncodesEverythingElseUppercase)
 {
     EXPECT_EQ(rfc3986_encode("AZaz09-_.~"), "AZaz09-_.~");
