@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include <chrono>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
@@ -163,15 +164,17 @@ std::optional<core::wall_time> parse_rfc3339(std::string_view s)
     if (std::sscanf(str.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d.%3d%c", &y, &mo, &d, &h, &mi, &sec, &ms, &z) != 8 ||
         z != 'Z')
         return std::nullopt;
-    std::tm tm{};
-    tm.tm_year = y - 1900;
-    tm.tm_mon = mo - 1;
-    tm.tm_mday = d;
-    tm.tm_hour = h;
-    tm.tm_min = mi;
-    tm.tm_sec = sec;
-    const std::time_t secs = timegm(&tm);
-    return core::from_unix_millis(static_cast<long long>(secs) * 1000 + ms);
+    // Field ranges checked here rather than normalised (timegm would turn month 13 into January),
+    // and years outside core::parsed_year_ok rejected: they would overflow wall_time (int64 ns).
+    using namespace std::chrono;
+    if (!core::parsed_year_ok(y) || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 ||
+        mi > 59 || sec < 0 || sec > 59 || ms < 0 || ms > 999)
+        return std::nullopt;
+    const year_month_day ymd{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
+    if (!ymd.ok())
+        return std::nullopt;
+    const auto t = sys_days{ymd} + hours{h} + minutes{mi} + seconds{sec} + milliseconds{ms};
+    return core::from_unix_millis(t.time_since_epoch().count());
 }
 
 bool needs_quotes(std::string_view v)

@@ -191,6 +191,36 @@ TEST(StateEventFormat, MalformedJsonLinesAreRejected)
     EXPECT_FALSE(from_json_line("{\"seq\":1,\"time\":\"yesterday\",\"kind\":\"job_added\"}").has_value());
 }
 
+TEST(StateEventFormat, TimesOutsideYears1970To2200OrWithFieldsOutOfRangeAreRejected)
+{
+    const auto line_at = [](const std::string& time) {
+        return "{\"seq\":1,\"time\":\"" + time + "\",\"kind\":\"job_added\"}";
+    };
+    ASSERT_TRUE(from_json_line(line_at("2023-11-14T22:13:20.250Z")).has_value());
+    for (const char* bad : {
+             "4052-11-23T13:18:36.196Z",  // past 2262: overflowed wall_time before
+             "2201-01-01T00:00:00.000Z",
+             "1969-12-31T23:59:59.999Z",
+             "-999-01-01T00:00:00.000Z",
+             "2023-13-14T22:13:20.250Z",  // timegm used to roll this into 2024
+             "2023-02-30T22:13:20.250Z",
+             "2023-11-14T24:00:00.000Z",
+             "2023-11-14T22:60:00.000Z",
+             "2023-11-14T22:13:60.000Z",
+             "2023-11-14T22:13:20.-01Z",
+         })
+        EXPECT_FALSE(from_json_line(line_at(bad)).has_value()) << bad;
+    const auto first = from_json_line(line_at("1970-01-01T00:00:00.000Z"));
+    ASSERT_TRUE(first.has_value());
+    EXPECT_EQ(first->time, drsmon::core::wall_time{});
+    const auto last = from_json_line(line_at("2200-12-31T23:59:59.999Z"));
+    ASSERT_TRUE(last.has_value());
+    EXPECT_EQ(
+        last->time.time_since_epoch(),
+        std::chrono::milliseconds(drsmon::core::parsed_unix_millis_end - 1)
+    );
+}
+
 TEST(StateEventFormat, LogfmtQuotesValuesThatNeedIt)
 {
     auto e = make_event("job-1");
