@@ -107,8 +107,11 @@ std::optional<problem> check(const web_config& cfg)
                 key,
                 "the password of user \"" + user + "\" is not a bcrypt hash ($2a$, $2b$ or $2y$)"};
     }
-    for (const auto& [name, value] : cfg.http_server_config.headers)
+    // Not a structured binding: clang before 16 cannot capture one in the lambdas below.
+    for (const auto& header : cfg.http_server_config.headers)
     {
+        const auto& name = header.first;
+        const auto& value = header.second;
         const std::string key = "http_server_config.headers." + name;
         auto it = std::find_if(allowed_headers.begin(), allowed_headers.end(), [&](const allowed_header& h) {
             return h.name == name;

@@ -219,4 +219,27 @@ TEST(WebConfig, ValidatesConfigsBuiltInCode)
     EXPECT_TRUE(drsmon::server::validate_web_config(cfg));
 }
 
+TEST(WebConfig, ValidatesEachHeaderNameAndValueBuiltInCode)
+{
+    web_config cfg;
+    cfg.http_server_config.headers = {
+        {"X-Frame-Options",         "SameOrigin"        },
+        {"X-Content-Type-Options",  "nosniff"           },
+        {"Content-Security-Policy", "default-src 'self'"},
+    };
+    EXPECT_TRUE(drsmon::server::validate_web_config(cfg));
+
+    cfg.http_server_config.headers.emplace_back("X-Content-Type-Options", "sniff");
+    auto bad_value = drsmon::server::validate_web_config(cfg);
+    ASSERT_FALSE(bad_value);
+    EXPECT_EQ(bad_value.error().path, "http_server_config.headers.X-Content-Type-Options");
+    EXPECT_NE(bad_value.error().detail.find("invalid value \"sniff\""), std::string::npos)
+        << bad_value.error().detail;
+
+    cfg.http_server_config.headers.back() = {"Server", "drs-monitor"};
+    auto bad_name = drsmon::server::validate_web_config(cfg);
+    ASSERT_FALSE(bad_name);
+    EXPECT_EQ(bad_name.error().path, "http_server_config.headers.Server");
+}
+
 }  // namespace
