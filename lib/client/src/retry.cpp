@@ -26,7 +26,14 @@ std::chrono::milliseconds backoff_delay(
 {
     using std::chrono::milliseconds;
     if (retry_after)
-        return std::min<milliseconds>(*retry_after, p.max_retry_after);
+    {
+        // Clamp in seconds first: a server-sent value can be large enough to
+        // overflow a conversion to milliseconds.
+        const auto cap = std::chrono::duration_cast<std::chrono::seconds>(p.max_retry_after);
+        if (*retry_after >= cap)
+            return p.max_retry_after;
+        return std::max<milliseconds>(*retry_after, milliseconds(0));
+    }
     const unsigned shift = std::min(attempt == 0 ? 0u : attempt - 1, 30u);
     const double cap = std::min(
         static_cast<double>(p.max_backoff.count()),
