@@ -721,7 +721,9 @@ TEST_F(Lifecycle, KillNineRightAfterAnEventDoesNotReportItAgain)
                 return e.kind == "status_changed";
             });
         },
-        10s
+        // A round already inside batch-progress when the fault arrived hangs up to 20 s
+        // before the next round can see the change.
+        30s
     ));
     d_->kill9();
     sim_->api().clear_faults();
