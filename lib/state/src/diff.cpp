@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <map>
+#include <string_view>
 #include <utility>
 
 namespace drsmon::state {
@@ -42,15 +43,6 @@ std::string precheck_outcome(const precheck_state& p)
     return *p.passed ? "passed" : "failed";
 }
 
-// Items are identified by (group, item): the same check name can appear in several groups.
-std::map<std::pair<std::string, std::string>, std::string> items_by_id(const precheck_state& p)
-{
-    std::map<std::pair<std::string, std::string>, std::string> out;
-    for (const auto& i : p.items)
-        out[{i.group, i.item}] = i.result;
-    return out;
-}
-
 class builder
 {
 public:
@@ -78,9 +70,64 @@ public:
 private:
     const job_key& key_;
     core::wall_time now_;
-    std::string name_;
+    const std::string& name_;  // copied into an event only when one is added
     std::vector<event> out_;
 };
+
+// Items are identified by (group, item): the same check name can appear in several groups.
+using item_id = std::pair<std::string_view, std::string_view>;
+
+std::map<item_id, std::string_view> items_by_id(const precheck_state& p)
+{
+    std::map<item_id, std::string_view> out;
+    for (const auto& i : p.items)
+        out[{i.group, i.item}] = i.result;
+    return out;
+}
+
+std::string item_detail(const item_id& id)
+{
+    std::string detail;
+    if (!id.first.empty())
+    {
+        detail.reserve(id.first.size() + 1 + id.second.size());
+        detail.append(id.first);
+        detail.push_back('/');
+    }
+    detail.append(id.second);
+    return detail;
+}
+
+// Item changes: a changed result, a new item that did not pass, or a vanished item that had
+// not passed. A first result with dozens of PASSED items is not news.
+void diff_precheck_items(const precheck_state& b, const precheck_state& a, builder& out)
+{
+    const auto before_items = items_by_id(b);
+    const auto after_items = items_by_id(a);
+    for (const auto& [id, result] : after_items)
+    {
+        auto it = before_items.find(id);
+        if (it == before_items.end())
+        {
+            if (result != "PASSED")
+                out.add(event_kind::precheck_item_changed, "", std::string(result), item_detail(id));
+        }
+        else if (it->second != result)
+        {
+            out.add(
+                event_kind::precheck_item_changed,
+                std::string(it->second),
+                std::string(result),
+                item_detail(id)
+            );
+        }
+    }
+    for (const auto& [id, result] : before_items)
+    {
+        if (!after_items.contains(id) && result != "PASSED")
+            out.add(event_kind::precheck_item_changed, std::string(result), "", item_detail(id));
+    }
+}
 
 void diff_existing(const job_state& b, const job_state& a, builder& out)
 {
@@ -105,46 +152,32 @@ void diff_existing(const job_state& b, const job_state& a, builder& out)
 
     // Item changes: a changed result, a new item that did not pass, or a vanished item that had
     // not passed. A first result with dozens of PASSED items is not news.
-    const auto before_items = items_by_id(b.precheck);
-    const auto after_items = items_by_id(a.precheck);
-    for (const auto& [id, result] : after_items)
-    {
-        auto it = before_items.find(id);
-        const std::string detail = id.first.empty() ? id.second : id.first + "/" + id.second;
-        if (it == before_items.end())
-        {
-            if (result != "PASSED")
-                out.add(event_kind::precheck_item_changed, "", result, detail);
-        }
-        else if (it->second != result)
-        {
-            out.add(event_kind::precheck_item_changed, it->second, result, detail);
-        }
-    }
-    for (const auto& [id, result] : before_items)
-    {
-        if (!after_items.contains(id) && result != "PASSED")
-            out.add(
-                event_kind::precheck_item_changed,
-                result,
-                "",
-                id.first.empty() ? id.second : id.first + "/" + id.second
-            );
-    }
+    if (a.precheck.items != b.precheck.items)
+        diff_precheck_items(b.precheck, a.precheck, out);
 
+    // Both maps are ordered by type: walk them side by side instead of a lookup per type.
+    auto bi = b.init.begin();
     for (const auto& [type, obj] : a.init)
     {
+        while (bi != b.init.end() && bi->first < type)
+            ++bi;
         if (!obj.complete())
             continue;
-        auto it = b.init.find(type);
-        if (it != b.init.end() && it->second.complete())
+        if (bi != b.init.end() && bi->first == type && bi->second.complete())
             continue;
         std::string detail;
         if (obj.src_count)
-            detail += "src_count=" + std::to_string(*obj.src_count);
+        {
+            detail.append("src_count=");
+            detail.append(std::to_string(*obj.src_count));
+        }
         if (obj.dst_count)
-            detail += (detail.empty() ? "" : " ") + std::string("dst_count=") +
-                      std::to_string(*obj.dst_count);
+        {
+            if (!detail.empty())
+                detail.push_back(' ');
+            detail.append("dst_count=");
+            detail.append(std::to_string(*obj.dst_count));
+        }
         out.add(event_kind::init_object_completed, "", type, std::move(detail));
     }
 

@@ -14,14 +14,14 @@ bool is_failed_status(std::string_view status) noexcept { return status.ends_wit
 
 bool domain_differs(const job_state& a, const job_state& b)
 {
-    job_state x = a;
-    // Align the bookkeeping fields so only domain fields take part in the comparison.
-    x.status_changed_at = b.status_changed_at;
-    x.status_changes = b.status_changes;
-    x.last_refresh = b.last_refresh;
-    x.last_change = b.last_change;
-    x.stale = b.stale;
-    return !(x == b);
+    // Field by field, without copying: status_changed_at, status_changes, last_refresh,
+    // last_change and stale are the monitor's bookkeeping and take no part.
+    return !(
+        a.metadata == b.metadata && a.status == b.status && a.progress_ratio == b.progress_ratio &&
+        a.phases == b.phases && a.delay_seconds == b.delay_seconds &&
+        a.remaining_seconds == b.remaining_seconds && a.precheck == b.precheck && a.init == b.init &&
+        a.node == b.node && a.collect == b.collect && a.api_error == b.api_error && a.source == b.source
+    );
 }
 
 }  // namespace drsmon::state

@@ -6,7 +6,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -54,6 +56,55 @@ struct precheck_item
     friend bool operator==(const precheck_item&, const precheck_item&) = default;
 };
 
+// The pre-check items of a job. Copies share one vector until one of them is changed (copy on
+// write), so copying a job_state does not copy its items and comparing two copies whose items were
+// not changed does not read them. The monitor's state is used from one thread.
+class precheck_item_list
+{
+public:
+    using value_type = precheck_item;
+    using const_iterator = std::vector<precheck_item>::const_iterator;
+    using iterator = const_iterator;
+
+    precheck_item_list() = default;
+    precheck_item_list(std::initializer_list<precheck_item> items)
+    {
+        if (items.size() > 0)
+            items_ = std::make_shared<std::vector<precheck_item>>(items);
+    }
+
+    const_iterator begin() const noexcept { return view().begin(); }
+    const_iterator end() const noexcept { return view().end(); }
+    std::size_t size() const noexcept { return items_ ? items_->size() : 0; }
+    bool empty() const noexcept { return size() == 0; }
+    const precheck_item& operator[](std::size_t i) const { return view()[i]; }
+
+    void clear() noexcept { items_.reset(); }
+    void push_back(precheck_item item) { writable().push_back(std::move(item)); }
+
+    friend bool operator==(const precheck_item_list& a, const precheck_item_list& b)
+    {
+        return a.items_ == b.items_ || a.view() == b.view();
+    }
+
+private:
+    const std::vector<precheck_item>& view() const noexcept
+    {
+        static const std::vector<precheck_item> none;
+        return items_ ? *items_ : none;
+    }
+    std::vector<precheck_item>& writable()
+    {
+        if (!items_)
+            items_ = std::make_shared<std::vector<precheck_item>>();
+        else if (items_.use_count() > 1)
+            items_ = std::make_shared<std::vector<precheck_item>>(*items_);
+        return *items_;
+    }
+
+    std::shared_ptr<std::vector<precheck_item>> items_;
+};
+
 struct precheck_state
 {
     bool present = false;                  // a pre-check result has been received
@@ -61,7 +112,7 @@ struct precheck_state
     std::optional<bool> passed;            // the API's overall `result`
     std::optional<double> passed_ratio;    // total_passed_rate / 100
     std::optional<double> progress_ratio;  // process / 100
-    std::vector<precheck_item> items;
+    precheck_item_list items;
 
     friend bool operator==(const precheck_state&, const precheck_state&) = default;
 };
