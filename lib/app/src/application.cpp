@@ -25,7 +25,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -218,6 +220,8 @@ struct application::impl
     std::set<state::job_key> restored;  // jobs loaded from state.json, until their first status round
     notifier notify;
     std::uint64_t saved_generation = 0;
+    std::chrono::steady_clock::time_point last_save{};
+    static constexpr std::chrono::seconds min_save_interval{10};
     bool stopping = false;
     bool ready = false;
     bool reload_requested = false;
@@ -237,6 +241,7 @@ struct application::impl
     }
 
     std::string state_file() const { return cfg.global.state_dir + "/state.json"; }
+    std::string journal_file() const { return cfg.global.state_dir + "/state.journal"; }
 
     // ---- state ------------------------------------------------------------
 
@@ -256,6 +261,9 @@ struct application::impl
             auto loaded = state::load(state_file());
             if (loaded)
             {
+                // Jobs whose events were reported after the last save come from the journal.
+                if (auto n = state::replay_journal(journal_file(), *loaded); n > 0)
+                    log->info("msg=\"state journal replayed\" jobs={}", n);
                 next_seq = loaded->next_event_seq;
                 loaded->jobs.for_each([&](const state::job_key& k, const state::job_state& s) {
                     store.upsert(k, s);
@@ -271,6 +279,20 @@ struct application::impl
                     loaded.error().to_string(),
                     moved ? *moved : std::string("(could not move)")
                 );
+            }
+        }
+        else
+        {
+            // Killed before the first save: the journal alone holds what was reported.
+            state::loaded_state loaded;
+            if (auto n = state::replay_journal(journal_file(), loaded); n > 0)
+            {
+                next_seq = loaded.next_event_seq;
+                loaded.jobs.for_each([&](const state::job_key& k, const state::job_state& s) {
+                    store.upsert(k, s);
+                    restored.insert(k);
+                });
+                log->info("msg=\"state journal replayed\" jobs={}", n);
             }
         }
         state::event_log_options opts;
@@ -307,6 +329,8 @@ struct application::impl
             return;
         }
         saved_generation = store.generation();
+        if (auto c = state::clear_journal(journal_file()); !c)
+            log->warn("msg=\"cannot remove the state journal\" err=\"{}\"", c.error().to_string());
     }
 
     void on_events(std::vector<state::event>& evs)
@@ -317,9 +341,19 @@ struct application::impl
         auto r = events->append(evs);
         if (!r)
             log->warn("msg=\"cannot write events file\" err=\"{}\"", r.error().to_string());
-        // The store already holds the change: save it now, so that a crash right after cannot
-        // report the same transition again after the restart.
-        save_state();
+        // The store already holds the change: journal the states of these jobs now, so that a
+        // crash before the next save (once per round) cannot report the same transition again
+        // after the restart.
+        std::vector<state::job_key> changed;
+        for (const auto& e : evs)
+            changed.push_back({e.project, e.job_id});
+        std::sort(changed.begin(), changed.end());
+        changed.erase(std::unique(changed.begin(), changed.end()), changed.end());
+        if (auto j = state::append_journal(store, changed, events->next_seq(), journal_file()); !j)
+        {
+            log->warn("msg=\"cannot write the state journal\" err=\"{}\"", j.error().to_string());
+            save_state();
+        }
         for (const auto& e : evs)
             log->info("{}", state::to_logfmt(e));
         self->add_events(evs);
@@ -332,7 +366,15 @@ struct application::impl
         auto it = projects.find(project);
         if (it != projects.end())
             self->set_up(project, it->second.poller->up());
-        save_state();
+        // state.json is rewritten after a status round, and not more often than every
+        // min_save_interval: the journal written in on_events holds every change that had events
+        // since the last save, so a crash in between reports nothing twice.
+        const auto now = std::chrono::steady_clock::now();
+        if (t == poller::task::status && now - last_save >= min_save_interval)
+        {
+            last_save = now;
+            save_state();
+        }
     }
 
     // ---- projects -----------------------------------------------------------

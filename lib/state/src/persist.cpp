@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -521,6 +522,105 @@ core::result<std::string> move_aside(const std::string& path, core::wall_time no
     if (::rename(path.c_str(), target.c_str()) != 0)
         return io_error(path, "rename to " + target, errno);
     return target;
+}
+
+core::result<void> append_journal(
+    const store& s,
+    const std::vector<job_key>& keys,
+    std::uint64_t next_event_seq,
+    const std::string& path
+)
+{
+    if (keys.empty())
+        return {};
+    std::string text;
+    for (const auto& k : keys)
+    {
+        json::object line;
+        line["next_event_seq"] = next_event_seq;
+        if (const auto* st = s.find(k))
+            line["job"] = job_to_json(k, *st);
+        else
+            line["removed"] = json::object{
+                {"project", k.project},
+                {"job_id",  k.job_id }
+            };
+        text += json::serialize(line);
+        text += '\n';
+    }
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return io_error(path, "open", errno);
+    std::size_t written = 0;
+    while (written < text.size())
+    {
+        const ssize_t n = ::write(fd, text.data() + written, text.size() - written);
+        if (n < 0)
+        {
+            if (errno == EINTR)
+                continue;
+            const int err = errno;
+            ::close(fd);
+            return io_error(path, "write", err);
+        }
+        written += static_cast<std::size_t>(n);
+    }
+    if (::close(fd) != 0)
+        return io_error(path, "close", errno);
+    return {};
+}
+
+std::size_t replay_journal(const std::string& path, loaded_state& into)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        return 0;
+    const std::uint64_t saved_seq = into.next_event_seq;
+    std::size_t applied = 0;
+    for (std::string text; std::getline(in, text);)
+    {
+        boost::system::error_code ec;
+        json::value v = json::parse(text, ec);
+        if (ec || !v.is_object())
+            break;
+        const auto& o = v.as_object();
+        reader r;
+        std::uint64_t seq = 0;
+        r.get(o, "next_event_seq", seq, "$");
+        if (r.failure)
+            break;
+        if (seq <= saved_seq)
+            continue;
+        if (const auto* job = o.if_contains("job"))
+        {
+            auto parsed = job_from_json(*job, "$.job", r);
+            if (!parsed || r.failure)
+                break;
+            into.jobs.upsert(parsed->first, std::move(parsed->second));
+        }
+        else if (const auto* removed = o.if_contains("removed"); removed && removed->is_object())
+        {
+            const auto* p = removed->as_object().if_contains("project");
+            const auto* j = removed->as_object().if_contains("job_id");
+            if (!p || !j || !p->is_string() || !j->is_string())
+                break;
+            into.jobs.erase({std::string(p->as_string()), std::string(j->as_string())});
+        }
+        else
+        {
+            break;
+        }
+        into.next_event_seq = std::max(into.next_event_seq, seq);
+        ++applied;
+    }
+    return applied;
+}
+
+core::result<void> clear_journal(const std::string& path)
+{
+    if (::unlink(path.c_str()) != 0 && errno != ENOENT)
+        return io_error(path, "unlink", errno);
+    return {};
 }
 
 }  // namespace drsmon::state

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace drsmon::state {
 
@@ -33,5 +34,27 @@ core::result<loaded_state> load(const std::string& path);
 
 // Renames `path` to `path.corrupt-YYYYMMDDTHHMMSSZ` and returns the new path. Errors: errc::io.
 core::result<std::string> move_aside(const std::string& path, core::wall_time now);
+
+// The journal: between two saves, the states of the jobs that had events are appended to a
+// journal file next to the state file, so that a crash after events were reported cannot report
+// them again after the restart (the full state is saved once per polling round only).
+// One JSON line per job: {"next_event_seq":N,"job":{...}} or {"next_event_seq":N,"removed":{...}}
+// (a key not in `s` is written as removed). The line is written with a single write(2) in
+// O_APPEND mode; it survives a kill -9 of the process (no fsync). Errors: errc::io.
+core::result<void> append_journal(
+    const store& s,
+    const std::vector<job_key>& keys,
+    std::uint64_t next_event_seq,
+    const std::string& path
+);
+
+// Applies the lines of a journal newer than `into.next_event_seq` (older ones are already in the
+// saved state) to `into`, and raises into.next_event_seq. A missing journal applies nothing; a
+// truncated or unreadable last line (a crash while writing) ends the replay. Returns the number of
+// jobs written or removed.
+std::size_t replay_journal(const std::string& path, loaded_state& into);
+
+// Removes the journal after a successful save (its lines are then in the state file). Errors: errc::io.
+core::result<void> clear_journal(const std::string& path);
 
 }  // namespace drsmon::state
