@@ -513,46 +513,69 @@ struct project_poller::impl : std::enable_shared_from_this<impl>
             }
         };
         auto result = co_await batch_round(task::init, std::move(build5), std::move(ids5), parse5, apply5);
-        // Object details only for types still in progress.
+        // Object details only for types still in progress: one request per object type and batch
+        // of up to batch_size jobs (paging counts items across the jobs of the batch).
+        std::map<std::string, std::pair<drs_api::struct_object_type, std::vector<std::string>>> by_type;
         for (const auto& id : ids)
         {
-            if (stopping)
-                break;
             const auto* s = store.find(key(id));
             if (!s)
                 continue;
-            for (const auto& [type, obj] : state::job_state(*s).init)
+            for (const auto& [type, obj] : s->init)
             {
                 if (obj.complete())
                     continue;
                 auto dt = detail_type(type);
                 if (!dt)
                     continue;
-                auto r = co_await struct_detail(id, *dt);
+                auto& entry = by_type.try_emplace(type, *dt, std::vector<std::string>{}).first->second;
+                entry.second.push_back(id);
+            }
+        }
+        for (const auto& [type, entry] : by_type)
+        {
+            auto type_batches = batches(entry.second);
+            for (auto& batch : type_batches)
+            {
+                if (stopping)
+                    break;
+                auto r = co_await struct_detail(std::move(batch), entry.first);
                 if (!r)
                 {
                     log_failure(task::init, r.error());
                     result = worst(result, outcome_of(r.error()));
                     continue;
                 }
-                auto next = current(id);
-                next.init[type].detail_complete = r->first;
-                next.init[type].detail_in_progress = r->second;
-                commit(id, std::move(next));
+                for (const auto& [id, counts] : *r)
+                {
+                    if (!store.find(key(id)))
+                        continue;
+                    auto next = current(id);
+                    next.init[type].detail_complete = counts.first;
+                    next.init[type].detail_in_progress = counts.second;
+                    commit(id, std::move(next));
+                }
             }
         }
         co_return result;
     }
 
-    // Pages through batch-struct-detail for one job and type: (complete, in progress).
-    awaitable<core::result<std::pair<std::int64_t, std::int64_t>>> struct_detail(
-        std::string id,
+    // Pages through batch-struct-detail for a batch of jobs and one type: per job that answered
+    // without an error, (complete, in progress).
+    awaitable<core::result<std::map<std::string, std::pair<std::int64_t, std::int64_t>>>> struct_detail(
+        std::vector<std::string> ids,
         drs_api::struct_object_type type
     )
     {
         constexpr int per_page = 100;
-        std::int64_t complete = 0, in_progress = 0, seen = 0;
-        const std::vector<std::string> ids{id};
+        struct progress
+        {
+            std::int64_t complete = 0, in_progress = 0, seen = 0;
+            bool done = false, failed = false;
+        };
+        std::map<std::string, progress> jobs;
+        for (const auto& id : ids)
+            jobs[id];
         for (int page = 1; page <= 1000; ++page)
         {
             auto spec = drs_api::batch_struct_detail_request(plan.project_id, ids, type, page, per_page);
@@ -562,20 +585,34 @@ struct project_poller::impl : std::enable_shared_from_this<impl>
             auto parsed = drs_api::parse_batch_struct_detail(r->body);
             if (!parsed)
                 co_return parsed.error();
-            std::int64_t total = 0;
             std::size_t got = 0;
             for (const auto& j : parsed->results)
             {
-                total = std::max<std::int64_t>(total, j.total_record.value_or(0));
+                auto it = jobs.find(j.job_id);
+                if (it == jobs.end() || it->second.done)
+                    continue;
+                auto& p = it->second;
+                if (j.error && !j.error->code.empty())
+                {
+                    p.done = p.failed = true;
+                    continue;
+                }
                 got += j.list.size();
                 for (const auto& e : j.list)
-                    (e.progress && *e.progress >= 1.0 ? complete : in_progress) += 1;
+                    (e.progress && *e.progress >= 1.0 ? p.complete : p.in_progress) += 1;
+                p.seen += static_cast<std::int64_t>(j.list.size());
+                if (p.seen >= j.total_record.value_or(0))
+                    p.done = true;
             }
-            seen += static_cast<std::int64_t>(got);
-            if (got == 0 || seen >= total)
+            if (got == 0 ||
+                std::all_of(jobs.begin(), jobs.end(), [](const auto& kv) { return kv.second.done; }))
                 break;
         }
-        co_return std::pair{complete, in_progress};
+        std::map<std::string, std::pair<std::int64_t, std::int64_t>> out;
+        for (const auto& [id, p] : jobs)
+            if (!p.failed)
+                out.emplace(id, std::pair{p.complete, p.in_progress});
+        co_return out;
     }
 
     awaitable<outcome> async_round()
