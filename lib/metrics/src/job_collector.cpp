@@ -2,8 +2,11 @@
 
 #include <cctype>
 #include <cmath>
+#include <functional>
 #include <map>
+#include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace drsmon::metrics {
 
@@ -157,7 +160,10 @@ public:
     {
         if (!std::isfinite(value))
             return;
-        auto& f = families_[index_.at(name)];
+        const auto it = index_.find(std::string_view(name));
+        if (it == index_.end())
+            throw std::out_of_range(std::string("unknown metric family ") + name);
+        auto& f = families_[it->second];
         ClientMetric m;
         m.label = std::move(labels);
         if (f.type == MetricType::Counter)
@@ -178,7 +184,7 @@ public:
 
 private:
     std::vector<MetricFamily> families_;
-    std::map<std::string, std::size_t> index_;
+    std::map<std::string, std::size_t, std::less<>> index_;
 };
 
 std::string lower(std::string s)
