@@ -159,11 +159,12 @@ void diff_existing(const job_state& b, const job_state& a, builder& out)
     auto bi = b.init.begin();
     for (const auto& [type, obj] : a.init)
     {
-        while (bi != b.init.end() && bi->first < type)
+        int order = 1;  // of bi's type against `type`: < 0, 0 (same type) or > 0 (none left)
+        while (bi != b.init.end() && (order = bi->first.compare(type)) < 0)
             ++bi;
         if (!obj.complete())
             continue;
-        if (bi != b.init.end() && bi->first == type && bi->second.complete())
+        if (bi != b.init.end() && order == 0 && bi->second.complete())
             continue;
         std::string detail;
         if (obj.src_count)
