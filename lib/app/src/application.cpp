@@ -256,6 +256,7 @@ struct application::impl
                 ec.message()
             );
         std::uint64_t next_seq = 1;
+        bool have_state = false;
         if (std::filesystem::exists(state_file()))
         {
             auto loaded = state::load(state_file());
@@ -270,6 +271,7 @@ struct application::impl
                     restored.insert(k);
                 });
                 log->info("msg=\"state restored\" file=\"{}\" jobs={}", state_file(), store.size());
+                have_state = true;
             }
             else
             {
@@ -281,9 +283,10 @@ struct application::impl
                 );
             }
         }
-        else
+        if (!have_state)
         {
-            // Killed before the first save: the journal alone holds what was reported.
+            // Killed before the first save, or the state file was unreadable: the journal alone
+            // holds what was reported since.
             state::loaded_state loaded;
             if (auto n = state::replay_journal(journal_file(), loaded); n > 0)
             {
@@ -316,6 +319,16 @@ struct application::impl
         else if (*restored_events > 0)
             log->info("msg=\"events restored\" events={} next_seq={}", *restored_events, next_seq);
         saved_generation = store.generation();
+        // Fold a journal left by a crash into state.json now, so that later appends start a fresh
+        // journal instead of continuing after a possibly torn last line (which would hide them
+        // from the next replay).
+        if (std::filesystem::exists(journal_file()))
+        {
+            if (auto r = state::save(store, events->next_seq(), state_file()); !r)
+                log->warn("msg=\"cannot save state\" err=\"{}\"", r.error().to_string());
+            else if (auto c = state::clear_journal(journal_file()); !c)
+                log->warn("msg=\"cannot remove the state journal\" err=\"{}\"", c.error().to_string());
+        }
     }
 
     void save_state()
