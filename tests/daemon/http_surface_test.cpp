@@ -87,13 +87,7 @@ protected:
                 return pre.is_object() && pre.at("precheck").at("complete").as_bool() && dr.is_object() &&
                        dr.at("init").as_object().size() == sim::object_types.size() &&
                        count_samples(m, "drs_job_info") == 5 &&
-                       metric_value(
-                           m,
-                           "drs_job_info",
-                           {
-                               {"name", ""}
-                }
-                       ) == std::nullopt;
+                       metric_value(m, "drs_job_info", {{"name", ""}}) == std::nullopt;
             },
             15s
         );
@@ -135,25 +129,10 @@ TEST_F(DaemonHttp, MetricsAreServedAsTextAndGzippedOnRequest)
     ASSERT_EQ(plain.status, 200);
     EXPECT_EQ(plain.header("Content-Type").rfind("text/plain; version=0.0.4", 0), 0u);
     EXPECT_TRUE(plain.header("Content-Encoding").empty());
-    EXPECT_EQ(
-        metric_value(
-            plain.body,
-            "drs_monitor_up",
-            {
-                {"project", "sim"}
-    }
-        ),
-        1.0
-    );
+    EXPECT_EQ(metric_value(plain.body, "drs_monitor_up", {{"project", "sim"}}), 1.0);
     EXPECT_EQ(count_samples(plain.body, "drs_job_info"), 5u);
 
-    auto gz = http_get(
-        port(),
-        "/metrics",
-        {
-            {"Accept-Encoding", "gzip"}
-    }
-    );
+    auto gz = http_get(port(), "/metrics", {{"Accept-Encoding", "gzip"}});
     ASSERT_EQ(gz.status, 200);
     EXPECT_EQ(gz.header("Content-Encoding"), "gzip");
     ASSERT_GE(gz.body.size(), 2u);
@@ -161,16 +140,7 @@ TEST_F(DaemonHttp, MetricsAreServedAsTextAndGzippedOnRequest)
     EXPECT_EQ(static_cast<unsigned char>(gz.body[1]), 0x8b);
     const auto text = gunzip(gz.body);
     EXPECT_EQ(count_samples(text, "drs_job_info"), 5u);
-    EXPECT_EQ(
-        metric_value(
-            text,
-            "drs_monitor_up",
-            {
-                {"project", "sim"}
-    }
-        ),
-        1.0
-    );
+    EXPECT_EQ(metric_value(text, "drs_monitor_up", {{"project", "sim"}}), 1.0);
 }
 
 TEST_F(DaemonHttp, HealthAndReadinessAnswer200OnceReady)
@@ -338,44 +308,10 @@ TEST(DaemonUnknownJob, IsDroppedWithTheApiCodeWhileTheOthersKeepTheirData)
     const auto m = d.metrics();
     EXPECT_EQ(job_status(d.port(), a), "INCRE_TRANSFER_STARTED");
     EXPECT_EQ(job_status(d.port(), b), "FULL_TRANSFER_STARTED");
-    EXPECT_EQ(
-        metric_value(
-            m,
-            "drs_job_status",
-            {
-                {"job_id", a                       },
-                {"status", "INCRE_TRANSFER_STARTED"}
-    }
-        ),
-        1.0
-    );
-    EXPECT_EQ(
-        metric_value(
-            m,
-            "drs_job_replication_delay_seconds",
-            {
-                {"job_id", a}
-    }
-        ),
-        2.0
-    );
-    EXPECT_FALSE(metric_value(
-                     m,
-                     "drs_job_status",
-                     {
-                         {"job_id", unknown}
-    }
-    ).has_value());
-    EXPECT_EQ(
-        metric_value(
-            m,
-            "drs_monitor_up",
-            {
-                {"project", "sim"}
-    }
-        ),
-        1.0
-    );
+    EXPECT_EQ(metric_value(m, "drs_job_status", {{"job_id", a}, {"status", "INCRE_TRANSFER_STARTED"}}), 1.0);
+    EXPECT_EQ(metric_value(m, "drs_job_replication_delay_seconds", {{"job_id", a}}), 2.0);
+    EXPECT_FALSE(metric_value(m, "drs_job_status", {{"job_id", unknown}}).has_value());
+    EXPECT_EQ(metric_value(m, "drs_monitor_up", {{"project", "sim"}}), 1.0);
     EXPECT_NE(d.logs().find("job not found by the API"), std::string::npos);
 }
 

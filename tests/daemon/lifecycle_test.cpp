@@ -67,23 +67,8 @@ TEST(DaemonLifecycle, ReportsEveryTransitionOfAJobExactlyOnce)
     ASSERT_TRUE(d.wait_for([&] { return precheck_running(api_job(port, id)); }, 10s)) << d.logs();
     // While it runs, whether it passed is not known yet.
     EXPECT_TRUE(api_job(port, id).at("precheck").at("passed").is_null());
-    EXPECT_FALSE(metric_value(
-                     d.metrics(),
-                     "drs_job_precheck_passed",
-                     {
-                         {"job_id", id}
-    }
-    ).has_value());
-    EXPECT_EQ(
-        metric_value(
-            d.metrics(),
-            "drs_job_precheck_complete",
-            {
-                {"job_id", id}
-    }
-        ),
-        0.0
-    );
+    EXPECT_FALSE(metric_value(d.metrics(), "drs_job_precheck_passed", {{"job_id", id}}).has_value());
+    EXPECT_EQ(metric_value(d.metrics(), "drs_job_precheck_complete", {{"job_id", id}}), 0.0);
     // The pre-check finishes now.
     sim->api().with_state([&](sim::world& w, auto&, auto&) {
         auto spec = *w.find(id);
@@ -98,26 +83,8 @@ TEST(DaemonLifecycle, ReportsEveryTransitionOfAJobExactlyOnce)
         10s
     )) << d.logs();
 
-    EXPECT_EQ(
-        metric_value(
-            d.metrics(),
-            "drs_job_precheck_passed",
-            {
-                {"job_id", id}
-    }
-        ),
-        1.0
-    );
-    EXPECT_EQ(
-        metric_value(
-            d.metrics(),
-            "drs_job_precheck_complete",
-            {
-                {"job_id", id}
-    }
-        ),
-        1.0
-    );
+    EXPECT_EQ(metric_value(d.metrics(), "drs_job_precheck_passed", {{"job_id", id}}), 1.0);
+    EXPECT_EQ(metric_value(d.metrics(), "drs_job_precheck_complete", {{"job_id", id}}), 1.0);
 
     for (const char* status :
          {"STARTJOBING",
@@ -138,17 +105,17 @@ TEST(DaemonLifecycle, ReportsEveryTransitionOfAJobExactlyOnce)
     ASSERT_TRUE(d.wait_for([&] { return sim->api().count("batch-status") >= before + 2; }, 10s));
 
     const std::vector<expected> want = {
-        {"job_added",         "",                       "CONFIGURATION"            },
-        {"precheck_finished", "unknown",                "passed"                   },
-        {"status_changed",    "CONFIGURATION",          "STARTJOBING"              },
-        {"status_changed",    "STARTJOBING",            "FULL_TRANSFER_STARTED"    },
-        {"status_changed",    "FULL_TRANSFER_STARTED",  "FULL_TRANSFER_COMPLETE"   },
-        {"status_changed",    "FULL_TRANSFER_COMPLETE", "INCRE_TRANSFER_STARTED"   },
-        {"status_changed",    "INCRE_TRANSFER_STARTED", "INCRE_TRANSFER_FAILED"    },
-        {"job_failed",        "INCRE_TRANSFER_STARTED", "INCRE_TRANSFER_FAILED"    },
-        {"status_changed",    "INCRE_TRANSFER_FAILED",  "INCRE_TRANSFER_STARTED"   },
-        {"job_recovered",     "INCRE_TRANSFER_FAILED",  "INCRE_TRANSFER_STARTED"   },
-        {"status_changed",    "INCRE_TRANSFER_STARTED", "RELEASE_RESOURCE_COMPLETE"},
+        {"job_added", "", "CONFIGURATION"},
+        {"precheck_finished", "unknown", "passed"},
+        {"status_changed", "CONFIGURATION", "STARTJOBING"},
+        {"status_changed", "STARTJOBING", "FULL_TRANSFER_STARTED"},
+        {"status_changed", "FULL_TRANSFER_STARTED", "FULL_TRANSFER_COMPLETE"},
+        {"status_changed", "FULL_TRANSFER_COMPLETE", "INCRE_TRANSFER_STARTED"},
+        {"status_changed", "INCRE_TRANSFER_STARTED", "INCRE_TRANSFER_FAILED"},
+        {"job_failed", "INCRE_TRANSFER_STARTED", "INCRE_TRANSFER_FAILED"},
+        {"status_changed", "INCRE_TRANSFER_FAILED", "INCRE_TRANSFER_STARTED"},
+        {"job_recovered", "INCRE_TRANSFER_FAILED", "INCRE_TRANSFER_STARTED"},
+        {"status_changed", "INCRE_TRANSFER_STARTED", "RELEASE_RESOURCE_COMPLETE"},
     };
     const auto from_api = api_events(port, id);
     expect_sequence(from_api, want, "/api/v1/events");
@@ -159,37 +126,12 @@ TEST(DaemonLifecycle, ReportsEveryTransitionOfAJobExactlyOnce)
         EXPECT_FALSE(e.after_restart);
 
     const auto m = d.metrics();
+    EXPECT_EQ(metric_value(m, "drs_job_status_changes_total", {{"job_id", id}}), 7.0);
     EXPECT_EQ(
-        metric_value(
-            m,
-            "drs_job_status_changes_total",
-            {
-                {"job_id", id}
-    }
-        ),
-        7.0
-    );
-    EXPECT_EQ(
-        metric_value(
-            m,
-            "drs_job_status",
-            {
-                {"job_id", id                         },
-                {"status", "RELEASE_RESOURCE_COMPLETE"}
-    }
-        ),
+        metric_value(m, "drs_job_status", {{"job_id", id}, {"status", "RELEASE_RESOURCE_COMPLETE"}}),
         1.0
     );
-    EXPECT_EQ(
-        metric_value(
-            m,
-            "drs_job_failed",
-            {
-                {"job_id", id}
-    }
-        ),
-        0.0
-    );
+    EXPECT_EQ(metric_value(m, "drs_job_failed", {{"job_id", id}}), 0.0);
 }
 
 TEST(DaemonLifecycle, ReportsATransitionMissedWhileKilledOnceAfterTheRestart)
@@ -237,26 +179,8 @@ TEST(DaemonLifecycle, ReportsATransitionMissedWhileKilledOnceAfterTheRestart)
     for (std::size_t i = 0; i < file.size(); ++i)
         EXPECT_EQ(file[i].seq, i + 1);
     // The counter survives restarts.
-    EXPECT_EQ(
-        metric_value(
-            d.metrics(),
-            "drs_job_status_changes_total",
-            {
-                {"job_id", a}
-    }
-        ),
-        1.0
-    );
-    EXPECT_EQ(
-        metric_value(
-            d.metrics(),
-            "drs_job_status_changes_total",
-            {
-                {"job_id", b}
-    }
-        ),
-        1.0
-    );
+    EXPECT_EQ(metric_value(d.metrics(), "drs_job_status_changes_total", {{"job_id", a}}), 1.0);
+    EXPECT_EQ(metric_value(d.metrics(), "drs_job_status_changes_total", {{"job_id", b}}), 1.0);
 }
 
 TEST(DaemonLifecycle, ExitsZeroOnSigtermWithinFiveSecondsAndLeavesAValidStateFile)

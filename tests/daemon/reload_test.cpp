@@ -25,13 +25,7 @@ namespace {
 
 bool has_job_series(const std::string& metrics, const std::string& id)
 {
-    return metric_value(
-               metrics,
-               "drs_job_status_changes_total",
-               {
-                   {"job_id", id}
-    }
-    ).has_value();
+    return metric_value(metrics, "drs_job_status_changes_total", {{"job_id", id}}).has_value();
 }
 
 std::size_t count_kind(const std::vector<seen_event>& evs, const std::string& kind, const std::string& id)
@@ -153,16 +147,7 @@ protected:
         const auto m = d.metrics();
         EXPECT_TRUE(has_job_series(m, b));
         EXPECT_EQ(metric_value(m, "drs_monitor_config_last_reload_successful"), 1.0);
-        EXPECT_EQ(
-            metric_value(
-                m,
-                "drs_monitor_jobs",
-                {
-                    {"source", "config"}
-        }
-            ),
-            2.0
-        );
+        EXPECT_EQ(metric_value(m, "drs_monitor_jobs", {{"source", "config"}}), 2.0);
         const auto evs = api_events(d.port());
         EXPECT_EQ(count_kind(evs, "job_removed", a), 1u) << kinds_of(evs);
         EXPECT_EQ(count_kind(evs, "job_added", c), 1u) << kinds_of(evs);

@@ -174,31 +174,9 @@ TEST_F(Throttling, HonoursRetryAfterBeforeTheNextAttempt)
     EXPECT_GE(gap, 1.9);
     EXPECT_LT(gap, 3.5);
     const auto m = d_->metrics();
-    EXPECT_EQ(
-        sum(m,
-            "drs_monitor_api_throttled_total",
-            {
-                {"api", "batch-status"}
-    }),
-        1
-    );
-    EXPECT_EQ(
-        sum(m,
-            "drs_monitor_api_retries_total",
-            {
-                {"api", "batch-status"}
-    }),
-        1
-    );
-    EXPECT_EQ(
-        sum(m,
-            "drs_monitor_api_requests_total",
-            {
-                {"api",  "batch-status"},
-                {"code", "429"         }
-    }),
-        1
-    );
+    EXPECT_EQ(sum(m, "drs_monitor_api_throttled_total", {{"api", "batch-status"}}), 1);
+    EXPECT_EQ(sum(m, "drs_monitor_api_retries_total", {{"api", "batch-status"}}), 1);
+    EXPECT_EQ(sum(m, "drs_monitor_api_requests_total", {{"api", "batch-status"}, {"code", "429"}}), 1);
     wait_fresh(5s);
 }
 
@@ -211,22 +189,8 @@ TEST_F(Throttling, WithoutRetryAfterRetriesAfterItsOwnShortBackoff)
     EXPECT_GE(gap, 0);
     EXPECT_LT(gap, 1.0) << "initial_backoff is 100ms";
     const auto m = d_->metrics();
-    EXPECT_EQ(
-        sum(m,
-            "drs_monitor_api_throttled_total",
-            {
-                {"api", "batch-status"}
-    }),
-        1
-    );
-    EXPECT_EQ(
-        sum(m,
-            "drs_monitor_api_retries_total",
-            {
-                {"api", "batch-status"}
-    }),
-        1
-    );
+    EXPECT_EQ(sum(m, "drs_monitor_api_throttled_total", {{"api", "batch-status"}}), 1);
+    EXPECT_EQ(sum(m, "drs_monitor_api_retries_total", {{"api", "batch-status"}}), 1);
     wait_fresh(5s);
 }
 
@@ -239,23 +203,8 @@ TEST_F(Throttling, DrsOperationTooFrequentIsThrottlingAndRetried)
     EXPECT_GE(gap, 0);
     EXPECT_LT(gap, 1.0);
     const auto m = d_->metrics();
-    EXPECT_EQ(
-        sum(m,
-            "drs_monitor_api_throttled_total",
-            {
-                {"api", "batch-status"}
-    }),
-        1
-    );
-    EXPECT_EQ(
-        sum(m,
-            "drs_monitor_api_requests_total",
-            {
-                {"api",  "batch-status"},
-                {"code", "400"         }
-    }),
-        1
-    );
+    EXPECT_EQ(sum(m, "drs_monitor_api_throttled_total", {{"api", "batch-status"}}), 1);
+    EXPECT_EQ(sum(m, "drs_monitor_api_requests_total", {{"api", "batch-status"}, {"code", "400"}}), 1);
     wait_fresh(5s);
 }
 
@@ -303,14 +252,7 @@ TEST_F(Authentication, RejectedSignatureIsNotRetriedQuicklyAndRecoversAfterAKeyF
 
     const auto m = d_->metrics();
     EXPECT_EQ(up(m), 0.0);
-    EXPECT_GT(
-        sum(m,
-            "drs_monitor_api_requests_total",
-            {
-                {"code", "401"}
-    }),
-        0
-    );
+    EXPECT_GT(sum(m, "drs_monitor_api_requests_total", {{"code", "401"}}), 0);
     EXPECT_EQ(count(m, "drs_job_status"), 0u) << "no values without data";
     const auto logs = d_->logs();
     EXPECT_EQ(occurrences(logs, "authentication failed; holding back"), 1u) << "logged once per streak";
@@ -402,14 +344,7 @@ TEST_F(Authentication, GatewayClockTwentyMinutesOffIsReportedAsClockSkew)
     EXPECT_NE(logs.find("signature expired"), std::string::npos);
     EXPECT_NE(logs.find("clock skew: this host's clock differs from the API gateway's"), std::string::npos)
         << "the log must name the clock as the cause";
-    EXPECT_GT(
-        sum(d_->metrics(),
-            "drs_monitor_api_requests_total",
-            {
-                {"code", "401"}
-    }),
-        0
-    );
+    EXPECT_GT(sum(d_->metrics(), "drs_monitor_api_requests_total", {{"code", "401"}}), 0);
 
     sim_->api().clear_faults();
     const auto cleared = steady::now();
@@ -442,16 +377,7 @@ TEST(BatchBisection, UnknownJobIdsAreDroppedAndTheOthersKeepTheirData)
     const auto m = d.metrics();
     for (const auto& id : unknown)
     {
-        EXPECT_EQ(
-            count(
-                m,
-                "drs_job_stale",
-                {
-                    {"job_id", id}
-        }
-            ),
-            0u
-        ) << id;
+        EXPECT_EQ(count(m, "drs_job_stale", {{"job_id", id}}), 0u) << id;
         EXPECT_NE(d.logs().find("job_id=" + id), std::string::npos) << "the log names " << id;
         EXPECT_EQ(test::http_get(d.port(), "/api/v1/jobs/" + id).status, 404);
     }
@@ -474,13 +400,7 @@ TEST(BatchBisection, UnknownJobIdsAreDroppedAndTheOthersKeepTheirData)
     sim->api().with_state([&](sim::world& w, sim::fault_set&, sim::recorder&) { w.remove_job(jobs[1]); });
     ASSERT_TRUE(d.wait_for(
         [&] {
-            return count(
-                       d.metrics(),
-                       "drs_job_stale",
-                       {
-                           {"job_id", jobs[1]}
-            }
-                   ) == 0;
+            return count(d.metrics(), "drs_job_stale", {{"job_id", jobs[1]}}) == 0;
         },
         10s
     ));
@@ -508,9 +428,7 @@ sim::simulator_options sim_options(std::uint16_t port)
     sim::simulator_options o;
     o.world.seed = 1;
     o.world.jobs = 3;
-    o.router.access_keys = {
-        {test::daemon_options{}.access_key, test::daemon_options{}.secret_key}
-    };
+    o.router.access_keys = {{test::daemon_options{}.access_key, test::daemon_options{}.secret_key}};
     o.port = port;
     return o;
 }
@@ -542,14 +460,7 @@ TEST(Connectivity, RefusedConnectionsMakeJobsStaleUntilTheApiIsBack)
         },
         15s
     )) << during;
-    EXPECT_GT(
-        sum(during,
-            "drs_monitor_api_requests_total",
-            {
-                {"code", "network"}
-    }),
-        0
-    );
+    EXPECT_GT(sum(during, "drs_monitor_api_requests_total", {{"code", "network"}}), 0);
     EXPECT_NE(d.logs().find("connect to 127.0.0.1:" + std::to_string(port)), std::string::npos);
     EXPECT_NE(d.logs().find("Connection refused"), std::string::npos);
 
@@ -585,11 +496,7 @@ TEST(Connectivity, UnresolvableEndpointIsReportedAndRetriedEveryRound)
     o.sim_url = "https://nonexistent.invalid:8443";
     test::daemon_process d(o);
     auto failures = [&](const std::string& m) {
-        return sum(m,
-                   "drs_monitor_api_requests_total",
-                   {
-                       {"code", "network"}
-        }) +
+        return sum(m, "drs_monitor_api_requests_total", {{"code", "network"}}) +
                sum(m, "drs_monitor_api_requests_total", {{"code", "timeout"}});
     };
     std::string m;
@@ -636,10 +543,7 @@ TEST_F(Lifecycle, KillNineLosesNoStateAndNeverReusesAnEventSeq)
             return count(
                        d_->metrics(),
                        "drs_job_status",
-                       {
-                           {"job_id", jobs_[0]               },
-                           {"status", "INCRE_TRANSFER_FAILED"}
-            }
+                       {{"job_id", jobs_[0]}, {"status", "INCRE_TRANSFER_FAILED"}}
                    ) == 1;
         },
         10s
@@ -660,24 +564,14 @@ TEST_F(Lifecycle, KillNineLosesNoStateAndNeverReusesAnEventSeq)
             return count(
                        d_->metrics(),
                        "drs_job_status",
-                       {
-                           {"job_id", jobs_[0]                },
-                           {"status", "INCRE_TRANSFER_STARTED"}
-            }
+                       {{"job_id", jobs_[0]}, {"status", "INCRE_TRANSFER_STARTED"}}
                    ) == 1;
         },
         10s
     ));
     const auto m = d_->metrics();
     // The status change counter survived the restart and counted the change made while down.
-    EXPECT_EQ(
-        sum(m,
-            "drs_job_status_changes_total",
-            {
-                {"job_id", jobs_[0]}
-    }),
-        2
-    );
+    EXPECT_EQ(sum(m, "drs_job_status_changes_total", {{"job_id", jobs_[0]}}), 2);
 
     const auto all = file_events(d_->state_dir() + "/events.jsonl");
     ASSERT_GT(all.size(), before.size());

@@ -139,9 +139,7 @@ inline const std::vector<std::string>& value_series()
 // Fresh: drs_job_stale 0 and a status series present.
 inline bool job_fresh(const std::string& text, const std::string& id)
 {
-    const labels l{
-        {"job_id", id}
-    };
+    const labels l{{"job_id", id}};
     return count(text, "drs_job_stale", l) == 1 && sum(text, "drs_job_stale", l) == 0 &&
            count(text, "drs_job_status", l) == 1;
 }
@@ -149,9 +147,7 @@ inline bool job_fresh(const std::string& text, const std::string& id)
 // Stale: drs_job_stale 1 and every value series withdrawn.
 inline bool job_stale(const std::string& text, const std::string& id)
 {
-    const labels l{
-        {"job_id", id}
-    };
+    const labels l{{"job_id", id}};
     if (count(text, "drs_job_stale", l) != 1 || sum(text, "drs_job_stale", l) != 1)
         return false;
     for (const auto& n : value_series())
@@ -166,21 +162,9 @@ inline bool stale_events_for(std::uint16_t port, const std::vector<std::string>&
 
 inline std::optional<double> up(const std::string& text)
 {
-    if (count(
-            text,
-            "drs_monitor_up",
-            {
-                {"project", "sim"}
-    }
-        ) != 1)
+    if (count(text, "drs_monitor_up", {{"project", "sim"}}) != 1)
         return std::nullopt;
-    return sum(
-        text,
-        "drs_monitor_up",
-        {
-            {"project", "sim"}
-    }
-    );
+    return sum(text, "drs_monitor_up", {{"project", "sim"}});
 }
 
 // One event as /api/v1/events and events.jsonl show it.

@@ -87,14 +87,7 @@ TEST_P(Outage, StaleWithoutInventedValuesThenRecoversWithoutLosingEvents)
     EXPECT_TRUE(went_stale) << during;
     EXPECT_EQ(unserved, 0) << "/metrics must answer during the outage";
     EXPECT_EQ(::kill(d.pid(), 0), 0) << "the daemon must keep running";
-    EXPECT_GT(
-        sum(during,
-            "drs_monitor_api_requests_total",
-            {
-                {"code", c.code}
-    }),
-        0
-    ) << during;
+    EXPECT_GT(sum(during, "drs_monitor_api_requests_total", {{"code", c.code}}), 0) << during;
     if (c.retried)
     {
         EXPECT_GT(sum(during, "drs_monitor_api_retries_total"), 0);
@@ -125,14 +118,8 @@ TEST_P(Outage, StaleWithoutInventedValuesThenRecoversWithoutLosingEvents)
         [&] {
             const auto m = d.metrics();
             return up(m) == 1.0 && all_fresh(m) &&
-                   count(
-                       m,
-                       "drs_job_status",
-                       {
-                           {"job_id", jobs[0]                },
-                           {"status", "INCRE_TRANSFER_FAILED"}
-            }
-                   ) == 1;
+                   count(m, "drs_job_status", {{"job_id", jobs[0]}, {"status", "INCRE_TRANSFER_FAILED"}}) ==
+                       1;
         },
         c.recover_within + 5s
     )) << d.metrics();

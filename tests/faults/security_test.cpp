@@ -276,11 +276,7 @@ TEST(TlsVerification, IsOnWhenTheConfigurationSaysNothingAboutTls)
     ASSERT_TRUE(d.wait_for(
         [&] {
             m = d.metrics();
-            return up(m) == 0.0 && sum(m,
-                                       "drs_monitor_api_requests_total",
-                                       {
-                                           {"code", "tls"}
-            }) > 0;
+            return up(m) == 0.0 && sum(m, "drs_monitor_api_requests_total", {{"code", "tls"}}) > 0;
         },
         15s
     )) << m;
@@ -298,11 +294,7 @@ TEST(TlsVerification, WrongCaFailsWithAClearTlsError)
     ASSERT_TRUE(d.wait_for(
         [&] {
             m = d.metrics();
-            return up(m) == 0.0 && sum(m,
-                                       "drs_monitor_api_requests_total",
-                                       {
-                                           {"code", "tls"}
-            }) > 0;
+            return up(m) == 0.0 && sum(m, "drs_monitor_api_requests_total", {{"code", "tls"}}) > 0;
         },
         15s
     )) << m;
@@ -409,11 +401,7 @@ TEST(SecretFiles, RelativeNamesResolveAgainstCredentialsDirectory)
     test::daemon_process d(o);
     ASSERT_TRUE(d.wait_for(
         [&] {
-            return sum(d.metrics(),
-                       "drs_monitor_api_requests_total",
-                       {
-                           {"code", "401"}
-            }) > 0;
+            return sum(d.metrics(), "drs_monitor_api_requests_total", {{"code", "401"}}) > 0;
         },
         15s
     ));

@@ -13,13 +13,13 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {
     static const std::map<std::string, std::string, std::less<>> vars = {
-        {"DRS_AK",                       "FUZZACCESSKEY0000001"    },
-        {"DRS_SK",                       "fuzz-secret"             },
-        {"DRS_TOKEN",                    "fuzz-token"              },
-        {"DRS_PASSWORD",                 "fuzz-password"           },
+        {"DRS_AK", "FUZZACCESSKEY0000001"},
+        {"DRS_SK", "fuzz-secret"},
+        {"DRS_TOKEN", "fuzz-token"},
+        {"DRS_PASSWORD", "fuzz-password"},
         {"HUAWEICLOUD_SDK_IAM_ENDPOINT", "https://iam.example.test"},
         {"HUAWEICLOUD_SDK_DRS_ENDPOINT", "https://drs.example.test"},
-        {"EMPTY",                        ""                        },
+        {"EMPTY", ""},
     };
     const drsmon::config::env_lookup env = [](std::string_view name) -> std::optional<std::string> {
         if (const auto it = vars.find(name); it != vars.end())

@@ -46,12 +46,8 @@ protected:
         sim::simulator_options o;
         o.world.jobs = 25;
         o.world.seed = 3;
-        o.router.access_keys = {
-            {ak, sk}
-        };
-        o.router.iam_users = {
-            {"monitor", "monitor-password"}
-        };
+        o.router.access_keys = {{ak, sk}};
+        o.router.iam_users = {{"monitor", "monitor-password"}};
         simulator_ = std::make_unique<sim::simulator>(o);
         simulator_->start();
         ids_ = simulator_->api().job_ids();

@@ -59,10 +59,7 @@ test::raw_response ok(std::string body)
 {
     test::raw_response r;
     r.body = std::move(body);
-    r.headers = {
-        {"Content-Type", "application/json"},
-        {"X-Request-Id", "req-1"           }
-    };
+    r.headers = {{"Content-Type", "application/json"}, {"X-Request-Id", "req-1"}};
     return r;
 }
 

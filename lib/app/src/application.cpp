@@ -89,9 +89,8 @@ json::object job_json(const state::job_key& k, const state::job_state& s, bool f
     o["status_changed_at"] = opt_time(s.status_changed_at);
     o["api_error"] = s.api_error.empty() ? json::value(nullptr)
                                          : json::value(json::object{
-                                               {"code",    s.api_error.code         },
-                                               {"message", s.api_error.message_short}
-    });
+                                               {"code", s.api_error.code},
+                                               {"message", s.api_error.message_short}});
     if (!full)
         return o;
     o["parent_id"] = s.metadata.parent_id;
@@ -111,11 +110,7 @@ json::object job_json(const state::job_key& k, const state::job_state& s, bool f
     pc["progress_ratio"] = opt(s.precheck.progress_ratio);
     json::array items;
     for (const auto& i : s.precheck.items)
-        items.push_back(json::object{
-            {"item",   i.item  },
-            {"group",  i.group },
-            {"result", i.result}
-        });
+        items.push_back(json::object{{"item", i.item}, {"group", i.group}, {"result", i.result}});
     pc["items"] = std::move(items);
     o["precheck"] = std::move(pc);
     json::object init;
@@ -134,14 +129,13 @@ json::object job_json(const state::job_key& k, const state::job_state& s, bool f
     }
     o["init"] = std::move(init);
     o["collect"] = json::object{
-        {"status",       s.collect.status                },
-        {"last_success", opt_time(s.collect.last_success)}
-    };
+        {"status", s.collect.status},
+        {"last_success", opt_time(s.collect.last_success)}};
     const auto& n = s.node;
     o["node"] = json::object{
-        {"cpu_ratio",                     opt(n.cpu_ratio)                    },
-        {"memory_ratio",                  opt(n.memory_ratio)                 },
-        {"apply_rows_per_second",         opt(n.apply_rows_per_second)        },
+        {"cpu_ratio", opt(n.cpu_ratio)},
+        {"memory_ratio", opt(n.memory_ratio)},
+        {"apply_rows_per_second", opt(n.apply_rows_per_second)},
         {"apply_transactions_per_second", opt(n.apply_transactions_per_second)},
     };
     return o;
@@ -796,9 +790,7 @@ struct application::impl
             store.for_each([&](const state::job_key& k, const state::job_state& s) {
                 arr.push_back(job_json(k, s, false));
             });
-            co_return json_reply(json::object{
-                {"jobs", std::move(arr)}
-            });
+            co_return json_reply(json::object{{"jobs", std::move(arr)}});
         });
         r.add_prefix("GET", "/api/v1/jobs/", [this](server::request req) -> awaitable<server::reply> {
             const auto id = req.path.substr(std::string_view("/api/v1/jobs/").size());
@@ -808,17 +800,10 @@ struct application::impl
                     matches.push_back(job_json(k, s, true));
             });
             if (matches.empty())
-                co_return json_reply(
-                    json::object{
-                        {"error", "job not found"}
-                },
-                    404
-                );
+                co_return json_reply(json::object{{"error", "job not found"}}, 404);
             if (matches.size() == 1)
                 co_return json_reply(matches.front());
-            co_return json_reply(json::object{
-                {"jobs", std::move(matches)}
-            });
+            co_return json_reply(json::object{{"jobs", std::move(matches)}});
         });
         r.add("GET", "/api/v1/events", [this](server::request req) -> awaitable<server::reply> {
             std::uint64_t since = 0;
@@ -837,19 +822,14 @@ struct application::impl
             if (!valid)
             {
                 co_return json_reply(
-                    json::object{
-                        {"error", "since and limit must be non-negative integers"}
-                },
+                    json::object{{"error", "since and limit must be non-negative integers"}},
                     400
                 );
             }
             json::array arr;
             for (const auto& e : events->since(since, static_cast<std::size_t>(limit)))
                 arr.push_back(event_json(e));
-            co_return json_reply(json::object{
-                {"next_seq", events->next_seq()},
-                {"events",   std::move(arr)    }
-            });
+            co_return json_reply(json::object{{"next_seq", events->next_seq()}, {"events", std::move(arr)}});
         });
     }
 
@@ -966,15 +946,10 @@ struct application::impl
         });
         json::array projs;
         for (auto& [name, rt] : projects)
-            projs.push_back(json::object{
-                {"project", name           },
-                {"up",      rt.poller->up()}
-            });
-        out << json::serialize(json::object{
-                   {"projects", std::move(projs)},
-                   {"jobs",     std::move(jobs) },
-                   {"ok",       ok              }
-        })
+            projs.push_back(json::object{{"project", name}, {"up", rt.poller->up()}});
+        out << json::serialize(
+                   json::object{{"projects", std::move(projs)}, {"jobs", std::move(jobs)}, {"ok", ok}}
+               )
             << "\n";
         return ok ? 0 : 1;
     }

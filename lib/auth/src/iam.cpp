@@ -111,24 +111,16 @@ std::string iam_password_token_body(
     json::object user_obj;
     user_obj["name"] = user;
     user_obj["password"] = password;
-    user_obj["domain"] = json::object{
-        {"name", domain}
-    };
+    user_obj["domain"] = json::object{{"name", domain}};
 
     json::object identity;
     identity["methods"] = json::array{"password"};
-    identity["password"] = json::object{
-        {"user", std::move(user_obj)}
-    };
+    identity["password"] = json::object{{"user", std::move(user_obj)}};
 
     json::object auth;
     auth["identity"] = std::move(identity);
-    auth["scope"] = json::object{
-        {"project", json::object{{"id", project_id}}}
-    };
-    return json::serialize(json::object{
-        {"auth", std::move(auth)}
-    });
+    auth["scope"] = json::object{{"project", json::object{{"id", project_id}}}};
+    return json::serialize(json::object{{"auth", std::move(auth)}});
 }
 
 std::optional<core::wall_time> parse_iam_time(std::string_view s)

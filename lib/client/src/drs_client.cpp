@@ -134,9 +134,7 @@ struct drs_client::impl
         req.target = settings.iam_endpoint.path + "/v3/auth/tokens?nocatalog=true";
         if (req.target.starts_with("//"))
             req.target.erase(0, 1);
-        req.headers = {
-            {"Content-Type", "application/json;charset=utf8"}
-        };
+        req.headers = {{"Content-Type", "application/json;charset=utf8"}};
         req.body = auth::iam_password_token_body(
             settings.creds.user,
             settings.creds.password,
@@ -163,9 +161,9 @@ struct drs_client::impl
         http::request req;
         req.method = spec.method;
         std::vector<auth::header> headers{
-            {"Content-Type", "application/json"                         },
-            {"User-Agent",   std::string("drs-monitor/") + core::version},
-            {"X-Language",   settings.language                          },
+            {"Content-Type", "application/json"},
+            {"User-Agent", std::string("drs-monitor/") + core::version},
+            {"X-Language", settings.language},
         };
         if (settings.creds.mode == auth_mode::aksk)
         {

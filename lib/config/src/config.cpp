@@ -10,8 +10,8 @@
 #include <fstream>
 #include <initializer_list>
 #include <map>
-#include <vector>
 #include <sstream>
+#include <vector>
 
 namespace drsmon::config {
 
@@ -106,17 +106,17 @@ bool valid_env_name(std::string_view s) noexcept
 const char* inline_secret_family(std::string_view key) noexcept
 {
     static constexpr std::pair<std::string_view, const char*> names[] = {
-        {"access_key",        "access_key"    },
-        {"ak",                "access_key"    },
-        {"access_key_id",     "access_key"    },
-        {"secret_key",        "secret_key"    },
-        {"sk",                "secret_key"    },
-        {"secret",            "secret_key"    },
-        {"secret_access_key", "secret_key"    },
-        {"security_token",    "security_token"},
-        {"token",             "token"         },
-        {"password",          "password"      },
-        {"passwd",            "password"      },
+        {"access_key", "access_key"},
+        {"ak", "access_key"},
+        {"access_key_id", "access_key"},
+        {"secret_key", "secret_key"},
+        {"sk", "secret_key"},
+        {"secret", "secret_key"},
+        {"secret_access_key", "secret_key"},
+        {"security_token", "security_token"},
+        {"token", "token"},
+        {"password", "password"},
+        {"passwd", "password"},
     };
     for (const auto& [name, family] : names)
         if (key == name)
@@ -386,13 +386,13 @@ void read_global(const parser& p, const field& f, const std::string& config_dir,
          "language"}
     );
     const std::pair<std::string_view, milliseconds*> durations[] = {
-        {"poll_interval",        &g.poll_interval       },
-        {"detail_interval",      &g.detail_interval     },
-        {"precheck_interval",    &g.precheck_interval   },
-        {"init_interval",        &g.init_interval       },
-        {"async_interval",       &g.async_interval      },
-        {"request_timeout",      &g.request_timeout     },
-        {"max_staleness",        &g.max_staleness       },
+        {"poll_interval", &g.poll_interval},
+        {"detail_interval", &g.detail_interval},
+        {"precheck_interval", &g.precheck_interval},
+        {"init_interval", &g.init_interval},
+        {"async_interval", &g.async_interval},
+        {"request_timeout", &g.request_timeout},
+        {"max_staleness", &g.max_staleness},
         {"auth_failure_backoff", &g.auth_failure_backoff},
     };
     for (const auto& [key, target] : durations)
@@ -505,8 +505,8 @@ auth_config read_auth(const parser& p, const field& f, const std::string& config
           "secret_key_file",
           "secret_key_env",
           "security_token_file",
-          "security_token_env"}                                                  },
-        {auth_type::token,    {"token_file", "token_env"}                        },
+          "security_token_env"}},
+        {auth_type::token, {"token_file", "token_env"}},
         {auth_type::password, {"user", "domain", "password_file", "password_env"}},
     };
     for (const auto& [owner, keys] : own)

@@ -15,17 +15,15 @@ struct unit
 };
 
 // Descending order; Prometheus requires groups in this order, each at most once.
-constexpr std::array<unit, 7> duration_units{
-    {
-     {"y", 365ull * 86'400'000},
-     {"w", 7ull * 86'400'000},
-     {"d", 86'400'000},
-     {"h", 3'600'000},
-     {"m", 60'000},
-     {"s", 1'000},
-     {"ms", 1},
-     }
-};
+constexpr std::array<unit, 7> duration_units{{
+    {"y", 365ull * 86'400'000},
+    {"w", 7ull * 86'400'000},
+    {"d", 86'400'000},
+    {"h", 3'600'000},
+    {"m", 60'000},
+    {"s", 1'000},
+    {"ms", 1},
+}};
 
 // Reads leading decimal digits into value; returns how many characters were used (0 = none
 // or overflow).
@@ -113,20 +111,18 @@ std::string format_duration(std::chrono::milliseconds d)
 
 std::optional<std::uint64_t> parse_size(std::string_view text) noexcept
 {
-    static constexpr std::array<unit, 10> size_units{
-        {
-         {"B", 1},
-         {"kB", 1000},
-         {"KB", 1000},
-         {"MB", 1000ull * 1000},
-         {"GB", 1000ull * 1000 * 1000},
-         {"TB", 1000ull * 1000 * 1000 * 1000},
-         {"KiB", 1ull << 10},
-         {"MiB", 1ull << 20},
-         {"GiB", 1ull << 30},
-         {"TiB", 1ull << 40},
-         }
-    };
+    static constexpr std::array<unit, 10> size_units{{
+        {"B", 1},
+        {"kB", 1000},
+        {"KB", 1000},
+        {"MB", 1000ull * 1000},
+        {"GB", 1000ull * 1000 * 1000},
+        {"TB", 1000ull * 1000 * 1000 * 1000},
+        {"KiB", 1ull << 10},
+        {"MiB", 1ull << 20},
+        {"GiB", 1ull << 30},
+        {"TiB", 1ull << 40},
+    }};
     std::uint64_t value = 0;
     const std::size_t used = read_digits(text, value);
     if (used == 0)

@@ -54,13 +54,11 @@ void find_service_error(const json::value& v, service_error& out, int depth)
         return;
     if (out.request_id.empty())
         out.request_id = detail::reader::text(*o, "request_id");
-    static constexpr std::array<std::array<std::string_view, 2>, 3> shapes{
-        {
-         {"error_code", "error_msg"},
-         {"errorCode", "errorMsg"},
-         {"code", "message"},
-         }
-    };
+    static constexpr std::array<std::array<std::string_view, 2>, 3> shapes{{
+        {"error_code", "error_msg"},
+        {"errorCode", "errorMsg"},
+        {"code", "message"},
+    }};
     for (const auto& [code_key, msg_key] : shapes)
     {
         const json::value* c = o->if_contains(json::string_view(code_key.data(), code_key.size()));

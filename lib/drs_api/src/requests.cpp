@@ -57,10 +57,7 @@ json::array jobs_array(std::span<const std::string> job_ids)
 
 json::object page_req(std::int64_t cur_page, std::int64_t per_page)
 {
-    return json::object{
-        {"cur_page", cur_page},
-        {"per_page", per_page}
-    };
+    return json::object{{"cur_page", cur_page}, {"per_page", per_page}};
 }
 
 request_spec post(api which, std::string path, const json::object& body)
@@ -180,10 +177,9 @@ request_spec batch_struct_detail_request(
 request_spec job_list_request(std::string_view project_id, int cur_page, int per_page, db_use_type use_type)
 {
     const json::object body{
-        {"cur_page",    cur_page           },
-        {"per_page",    per_page           },
-        {"db_use_type", to_string(use_type)}
-    };
+        {"cur_page", cur_page},
+        {"per_page", per_page},
+        {"db_use_type", to_string(use_type)}};
     return post(api::job_list, make_path({"v3", project_id, "jobs"}), body);
 }
 
@@ -197,11 +193,9 @@ request_spec async_job_detail_request(
     return request_spec{
         api::async_job_detail,
         "GET",
-        make_path({"v5",                              project_id, "batch-async-jobs", async_job_id}
-        ),
-        {{"offset", std::to_string(offset)},               {"limit", std::to_string(limit)}},
-        {}
-    };
+        make_path({"v5", project_id, "batch-async-jobs", async_job_id}),
+        {{"offset", std::to_string(offset)}, {"limit", std::to_string(limit)}},
+        {}};
 }
 
 request_spec db_objects_collect_request(
@@ -211,10 +205,7 @@ request_spec db_objects_collect_request(
     bool is_refresh
 )
 {
-    const json::object body{
-        {"type",       to_string(type)              },
-        {"is_refresh", is_refresh ? "true" : "false"}
-    };
+    const json::object body{{"type", to_string(type)}, {"is_refresh", is_refresh ? "true" : "false"}};
     return post(
         api::db_objects_collect,
         make_path({"v5.1", project_id, "jobs", job_id, "db-objects", "collect"}),

@@ -30,113 +30,113 @@ const family_spec specs[] = {
     {"drs_job_info",
      MetricType::Gauge,
      "Job identity, always 1 (name, db_use_type, engine_type, task_type, job_direction, parent_id from v3 "
-     "batch-detail / POST /v3/{project_id}/jobs / v5 job detail; async_job_id from v5 batch-async-jobs)."   },
+     "batch-detail / POST /v3/{project_id}/jobs / v5 job detail; async_job_id from v5 batch-async-jobs)."},
     {"drs_job_status",
      MetricType::Gauge,
-     "Current job status as a label, always 1 (v3 batch-status results[].status)."                          },
+     "Current job status as a label, always 1 (v3 batch-status results[].status)."},
     {"drs_job_failed",
      MetricType::Gauge,
-     "1 when the job status ends in _FAILED, else 0 (v3 batch-status results[].status)."                    },
+     "1 when the job status ends in _FAILED, else 0 (v3 batch-status results[].status)."},
     {"drs_job_progress_ratio",
      MetricType::Gauge,
-     "Overall progress 0..1 (v3 batch-progress results[].progress / 100)."                                  },
+     "Overall progress 0..1 (v3 batch-progress results[].progress / 100)."},
     {"drs_job_phase_progress_ratio",
      MetricType::Gauge,
-     "Progress of one phase 0..1 (v3 batch-progress results[].progress_map.<phase>.completed / 100)."       },
+     "Progress of one phase 0..1 (v3 batch-progress results[].progress_map.<phase>.completed / 100)."},
     {"drs_job_replication_delay_seconds",
      MetricType::Gauge,
      "Incremental replication delay in seconds (v3 batch-progress incre_trans_delay, v5 "
      "progress_info.incr_trans_delay); "
-     "absent when not applicable (-1)."                                                                     },
+     "absent when not applicable (-1)."},
     {"drs_job_remaining_seconds",
      MetricType::Gauge,
-     "Estimated remaining time in seconds (v3 batch-progress remaining_time)."                              },
+     "Estimated remaining time in seconds (v3 batch-progress remaining_time)."},
     {"drs_job_created_timestamp_seconds",
      MetricType::Gauge,
-     "Job creation time (v3 batch-detail create_time)."                                                     },
+     "Job creation time (v3 batch-detail create_time)."},
     {"drs_job_status_last_change_timestamp_seconds",
      MetricType::Gauge,
-     "When the monitor observed the latest status change (successive v3 batch-status results[].status)."    },
+     "When the monitor observed the latest status change (successive v3 batch-status results[].status)."},
     {"drs_job_last_refresh_timestamp_seconds",
      MetricType::Gauge,
-     "When the monitor last refreshed the job from any DRS API."                                            },
+     "When the monitor last refreshed the job from any DRS API."},
     {"drs_job_status_changes_total",
      MetricType::Counter,
      "Status transitions observed by the monitor (successive v3 batch-status results[].status), kept across "
-     "restarts."                                                                                            },
+     "restarts."},
     {"drs_job_stale",
      MetricType::Gauge,
-     "1 when the job was not refreshed within the staleness limit; its value series are then withdrawn."    },
+     "1 when the job was not refreshed within the staleness limit; its value series are then withdrawn."},
     {"drs_job_api_error",
      MetricType::Gauge,
      "Per-job error reported inside a DRS API response (results[].error_code of the v3 batch APIs), always "
-     "1."                                                                                                   },
+     "1."},
     {"drs_job_precheck_complete",
      MetricType::Gauge,
-     "1 when the pre-check finished (v3 batch-precheck-result results[].process = 100%)."                   },
+     "1 when the pre-check finished (v3 batch-precheck-result results[].process = 100%)."},
     {"drs_job_precheck_passed",
      MetricType::Gauge,
-     "1 when every pre-check item passed (v3 batch-precheck-result results[].result)."                      },
+     "1 when every pre-check item passed (v3 batch-precheck-result results[].result)."},
     {"drs_job_precheck_passed_ratio",
      MetricType::Gauge,
-     "Passed share of the pre-check 0..1 (v3 batch-precheck-result results[].total_passed_rate / 100)."     },
+     "Passed share of the pre-check 0..1 (v3 batch-precheck-result results[].total_passed_rate / 100)."},
     {"drs_job_precheck_items",
      MetricType::Gauge,
      "Pre-check items by result: passed, alarm, failed (v3 batch-precheck-result precheck_result[].result)."},
     {"drs_job_precheck_item_not_passed",
      MetricType::Gauge,
      "1 for each pre-check item whose result is not PASSED (v3 batch-precheck-result precheck_result[] item, "
-     "group, result)."                                                                                      },
+     "group, result)."},
     {"drs_job_init_objects",
      MetricType::Gauge,
      "DR initialisation object count per type; side=source is src_count, side=target is dst_count "
-     "(v3 batch-struct-process struct_process.result[])."                                                   },
+     "(v3 batch-struct-process struct_process.result[])."},
     {"drs_job_init_complete",
      MetricType::Gauge,
      "1 when DR initialisation of the object type is complete (v3 batch-struct-process "
-     "struct_process.result[].status = 2)."                                                                 },
+     "struct_process.result[].status = 2)."},
     {"drs_job_init_detail_objects",
      MetricType::Gauge,
      "DR initialisation objects per type by state complete or in_progress (v3 batch-struct-detail "
-     "struct_detail.list[].progress)."                                                                      },
+     "struct_detail.list[].progress)."},
     {"drs_job_node_cpu_ratio",
      MetricType::Gauge,
-     "Replication node CPU utilisation 0..1 (v5 job detail metrics.cpu_util / 100)."                        },
+     "Replication node CPU utilisation 0..1 (v5 job detail metrics.cpu_util / 100)."},
     {"drs_job_node_memory_ratio",
      MetricType::Gauge,
-     "Replication node memory utilisation 0..1 (v5 job detail metrics.mem_util / 100)."                     },
+     "Replication node memory utilisation 0..1 (v5 job detail metrics.mem_util / 100)."},
     {"drs_job_apply_rows_per_second",
      MetricType::Gauge,
-     "Rows applied per second (v5 job detail metrics.apply_rows_rate)."                                     },
+     "Rows applied per second (v5 job detail metrics.apply_rows_rate)."},
     {"drs_job_apply_transactions_per_second",
      MetricType::Gauge,
-     "Transactions applied per second (v5 job detail metrics.apply_transactions_rate)."                     },
+     "Transactions applied per second (v5 job detail metrics.apply_transactions_rate)."},
     {"drs_job_node_network_receive_bytes_per_second",
      MetricType::Gauge,
-     "Node network receive rate in bytes/s (v5 job detail metrics.network_incoming_bytes_rate)."            },
+     "Node network receive rate in bytes/s (v5 job detail metrics.network_incoming_bytes_rate)."},
     {"drs_job_node_network_transmit_bytes_per_second",
      MetricType::Gauge,
-     "Node network transmit rate in bytes/s (v5 job detail metrics.network_outgoing_bytes_rate)."           },
+     "Node network transmit rate in bytes/s (v5 job detail metrics.network_outgoing_bytes_rate)."},
     {"drs_job_node_disk_read_bytes_per_second",
      MetricType::Gauge,
-     "Node disk read rate in bytes/s (v5 job detail metrics.disk_read_bytes_rate)."                         },
+     "Node disk read rate in bytes/s (v5 job detail metrics.disk_read_bytes_rate)."},
     {"drs_job_node_disk_write_bytes_per_second",
      MetricType::Gauge,
-     "Node disk write rate in bytes/s (v5 job detail metrics.disk_write_bytes_rate)."                       },
+     "Node disk write rate in bytes/s (v5 job detail metrics.disk_write_bytes_rate)."},
     {"drs_job_objects_collect_status",
      MetricType::Gauge,
      "Database-object collection status; the current one of pending, success, failed is 1 "
-     "(v5.1 db-objects/collect and v5 db-objects/collection-status status)."                                },
+     "(v5.1 db-objects/collect and v5 db-objects/collection-status status)."},
     {"drs_job_objects_collect_last_success_timestamp_seconds",
      MetricType::Gauge,
-     "When a database-object collection last succeeded (v5 db-objects/collection-status status = success)." },
+     "When a database-object collection last succeeded (v5 db-objects/collection-status status = success)."},
     {"drs_async_batch_jobs",
      MetricType::Gauge,
-     "Jobs known to belong to an asynchronous creation batch (v5 batch-async-jobs/{async_job_id} jobs[])."  },
+     "Jobs known to belong to an asynchronous creation batch (v5 batch-async-jobs/{async_job_id} jobs[])."},
     {"drs_monitor_jobs",
      MetricType::Gauge,
      "Jobs tracked by the monitor per project and source (config: listed in the configuration; async_batch: "
-     "discovered through v5 batch-async-jobs)."                                                             },
+     "discovered through v5 batch-async-jobs)."},
 };
 
 class family_set
@@ -213,30 +213,12 @@ void add_values(family_set& f, const labels_t& id, const state::job_state& s)
 {
     if (!s.status.empty())
     {
-        f.add(
-            "drs_job_status",
-            with(
-                id,
-                {
-                    {"status", s.status}
-        }
-            ),
-            1
-        );
+        f.add("drs_job_status", with(id, {{"status", s.status}}), 1);
         f.add("drs_job_failed", id, state::is_failed_status(s.status) ? 1 : 0);
     }
     add_optional(f, "drs_job_progress_ratio", id, s.progress_ratio);
     for (const auto& [phase, ratio] : s.phases)
-        f.add(
-            "drs_job_phase_progress_ratio",
-            with(
-                id,
-                {
-                    {"phase", phase}
-        }
-            ),
-            ratio
-        );
+        f.add("drs_job_phase_progress_ratio", with(id, {{"phase", phase}}), ratio);
     add_optional(f, "drs_job_replication_delay_seconds", id, s.delay_seconds);
     add_optional(f, "drs_job_remaining_seconds", id, s.remaining_seconds);
     if (s.metadata.created)
@@ -249,16 +231,7 @@ void add_values(family_set& f, const labels_t& id, const state::job_state& s)
         );
     f.add("drs_job_status_changes_total", id, static_cast<double>(s.status_changes));
     if (!s.api_error.empty())
-        f.add(
-            "drs_job_api_error",
-            with(
-                id,
-                {
-                    {"error_code", s.api_error.code}
-        }
-            ),
-            1
-        );
+        f.add("drs_job_api_error", with(id, {{"error_code", s.api_error.code}}), 1);
 
     if (s.precheck.present)
     {
@@ -266,11 +239,7 @@ void add_values(family_set& f, const labels_t& id, const state::job_state& s)
         if (s.precheck.passed)
             f.add("drs_job_precheck_passed", id, *s.precheck.passed ? 1 : 0);
         add_optional(f, "drs_job_precheck_passed_ratio", id, s.precheck.passed_ratio);
-        std::map<std::string, int> by_result{
-            {"passed", 0},
-            {"alarm",  0},
-            {"failed", 0}
-        };
+        std::map<std::string, int> by_result{{"passed", 0}, {"alarm", 0}, {"failed", 0}};
         for (const auto& item : s.precheck.items)
         {
             const auto result = lower(item.result);
@@ -278,28 +247,12 @@ void add_values(family_set& f, const labels_t& id, const state::job_state& s)
             if (result != "passed")
                 f.add(
                     "drs_job_precheck_item_not_passed",
-                    with(
-                        id,
-                        {
-                            {"item",   item.item },
-                            {"group",  item.group},
-                            {"result", result    }
-                }
-                    ),
+                    with(id, {{"item", item.item}, {"group", item.group}, {"result", result}}),
                     1
                 );
         }
         for (const auto& [result, count] : by_result)
-            f.add(
-                "drs_job_precheck_items",
-                with(
-                    id,
-                    {
-                        {"result", result}
-            }
-                ),
-                count
-            );
+            f.add("drs_job_precheck_items", with(id, {{"result", result}}), count);
     }
 
     for (const auto& [type, obj] : s.init)
@@ -307,60 +260,27 @@ void add_values(family_set& f, const labels_t& id, const state::job_state& s)
         if (obj.src_count)
             f.add(
                 "drs_job_init_objects",
-                with(
-                    id,
-                    {
-                        {"object_type", type    },
-                        {"side",        "source"}
-            }
-                ),
+                with(id, {{"object_type", type}, {"side", "source"}}),
                 double(*obj.src_count)
             );
         if (obj.dst_count)
             f.add(
                 "drs_job_init_objects",
-                with(
-                    id,
-                    {
-                        {"object_type", type    },
-                        {"side",        "target"}
-            }
-                ),
+                with(id, {{"object_type", type}, {"side", "target"}}),
                 double(*obj.dst_count)
             );
         if (obj.status)
-            f.add(
-                "drs_job_init_complete",
-                with(
-                    id,
-                    {
-                        {"object_type", type}
-            }
-                ),
-                obj.complete() ? 1 : 0
-            );
+            f.add("drs_job_init_complete", with(id, {{"object_type", type}}), obj.complete() ? 1 : 0);
         if (obj.detail_complete)
             f.add(
                 "drs_job_init_detail_objects",
-                with(
-                    id,
-                    {
-                        {"object_type", type      },
-                        {"state",       "complete"}
-            }
-                ),
+                with(id, {{"object_type", type}, {"state", "complete"}}),
                 double(*obj.detail_complete)
             );
         if (obj.detail_in_progress)
             f.add(
                 "drs_job_init_detail_objects",
-                with(
-                    id,
-                    {
-                        {"object_type", type         },
-                        {"state",       "in_progress"}
-            }
-                ),
+                with(id, {{"object_type", type}, {"state", "in_progress"}}),
                 double(*obj.detail_in_progress)
             );
     }
@@ -388,12 +308,7 @@ void add_values(family_set& f, const labels_t& id, const state::job_state& s)
         for (const char* st : {"pending", "success", "failed"})
             f.add(
                 "drs_job_objects_collect_status",
-                with(
-                    id,
-                    {
-                        {"status", st}
-            }
-                ),
+                with(id, {{"status", st}}),
                 s.collect.status == st ? 1 : 0
             );
     if (s.collect.last_success)
@@ -422,24 +337,19 @@ std::vector<MetricFamily> job_collector::Collect() const
     std::map<std::pair<std::string, std::string>, int> async_batches;
 
     store_.for_each([&](const state::job_key& key, const state::job_state& s) {
-        const labels_t id{
-            {"project", key.project},
-            {"job_id",  key.job_id }
-        };
+        const labels_t id{{"project", key.project}, {"job_id", key.job_id}};
         const auto& m = s.metadata;
         f.add(
             "drs_job_info",
             with(
                 id,
-                {
-                    {"name",          m.name         },
-                    {"db_use_type",   m.db_use_type  },
-                    {"engine_type",   m.engine_type  },
-                    {"task_type",     m.task_type    },
-                    {"job_direction", m.job_direction},
-                    {"parent_id",     m.parent_id    },
-                    {"async_job_id",  m.async_job_id }
-        }
+                {{"name", m.name},
+                 {"db_use_type", m.db_use_type},
+                 {"engine_type", m.engine_type},
+                 {"task_type", m.task_type},
+                 {"job_direction", m.job_direction},
+                 {"parent_id", m.parent_id},
+                 {"async_job_id", m.async_job_id}}
             ),
             1
         );
@@ -458,23 +368,9 @@ std::vector<MetricFamily> job_collector::Collect() const
     });
 
     for (const auto& [k, n] : async_batches)
-        f.add(
-            "drs_async_batch_jobs",
-            {
-                {"project",      k.first },
-                {"async_job_id", k.second}
-        },
-            n
-        );
+        f.add("drs_async_batch_jobs", {{"project", k.first}, {"async_job_id", k.second}}, n);
     for (const auto& [k, n] : store_.count_by_project_and_source())
-        f.add(
-            "drs_monitor_jobs",
-            {
-                {"project", k.first },
-                {"source",  k.second}
-        },
-            double(n)
-        );
+        f.add("drs_monitor_jobs", {{"project", k.first}, {"source", k.second}}, double(n));
     return f.take();
 }
 

@@ -43,12 +43,12 @@ self_metrics::self_metrics(const build_info& info) : registry_(std::make_shared<
 {
     auto& r = *registry_;
     family<prometheus::Gauge>(r, "drs_monitor_build_info", "Build of the running monitor, always 1.")
-        ->Add({
-            {"version",       info.version      },
-            {"revision",      info.revision     },
-            {"compiler",      info.compiler     },
-            {"boost_version", info.boost_version}
-    })
+        ->Add(
+            {{"version", info.version},
+             {"revision", info.revision},
+             {"compiler", info.compiler},
+             {"boost_version", info.boost_version}}
+        )
         .Set(1);
     up_.family = family<prometheus::Gauge>(
         r,
@@ -102,12 +102,7 @@ self_metrics::self_metrics(const build_info& info) : registry_(std::make_shared<
 
 void self_metrics::set_up(const std::string& project, bool up)
 {
-    up_.get(
-           project,
-           {
-               {"project", project}
-    }
-    ).Set(up ? 1 : 0);
+    up_.get(project, {{"project", project}}).Set(up ? 1 : 0);
 }
 
 void self_metrics::observe_request(
@@ -117,91 +112,34 @@ void self_metrics::observe_request(
     double seconds
 )
 {
-    requests_
-        .get(
-            project,
-            {
-                {"project", project},
-                {"api",     api    },
-                {"code",    code   }
-    }
-        )
-        .Increment();
-    durations_
-        .get(
-            project,
-            {
-                {"project", project},
-                {"api",     api    }
-    },
-            api_duration_buckets
-        )
-        .Observe(seconds);
+    requests_.get(project, {{"project", project}, {"api", api}, {"code", code}}).Increment();
+    durations_.get(project, {{"project", project}, {"api", api}}, api_duration_buckets).Observe(seconds);
 }
 
 void self_metrics::add_retry(const std::string& project, const std::string& api)
 {
-    retries_
-        .get(
-            project,
-            {
-                {"project", project},
-                {"api",     api    }
-    }
-        )
-        .Increment();
+    retries_.get(project, {{"project", project}, {"api", api}}).Increment();
 }
 
 void self_metrics::add_throttled(const std::string& project, const std::string& api)
 {
-    throttled_
-        .get(
-            project,
-            {
-                {"project", project},
-                {"api",     api    }
-    }
-        )
-        .Increment();
+    throttled_.get(project, {{"project", project}, {"api", api}}).Increment();
 }
 
 void self_metrics::set_last_success(const std::string& project, const std::string& api, core::wall_time t)
 {
-    last_success_
-        .get(
-            project,
-            {
-                {"project", project},
-                {"api",     api    }
-    }
-        )
-        .Set(core::to_unix_seconds(t));
+    last_success_.get(project, {{"project", project}, {"api", api}}).Set(core::to_unix_seconds(t));
 }
 
 void self_metrics::set_token_expiry(const std::string& project, core::wall_time expires_at)
 {
-    token_expiry_
-        .get(
-            project,
-            {
-                {"project", project}
-    }
-        )
-        .Set(core::to_unix_seconds(expires_at));
+    token_expiry_.get(project, {{"project", project}}).Set(core::to_unix_seconds(expires_at));
 }
 
 void self_metrics::add_events(const std::vector<state::event>& events)
 {
     for (const auto& e : events)
-        events_
-            .get(
-                e.project,
-                {
-                    {"project", e.project               },
-                    {"kind",    state::to_string(e.kind)}
-        }
-            )
-            .Increment();
+        events_.get(e.project, {{"project", e.project}, {"kind", state::to_string(e.kind)}}).Increment();
 }
 
 void self_metrics::config_reloaded(bool success, core::wall_time now)

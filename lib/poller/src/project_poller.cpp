@@ -69,15 +69,15 @@ std::optional<drs_api::struct_object_type> detail_type(const std::string& lowere
 {
     using t = drs_api::struct_object_type;
     static const std::map<std::string, t> types{
-        {"database",        t::database       },
-        {"schema",          t::schema         },
-        {"table",           t::table          },
-        {"view",            t::view           },
-        {"procedure",       t::procedure      },
-        {"trigger",         t::trigger        },
-        {"index",           t::index          },
-        {"table_index",     t::table_indexs   },
-        {"table_indexs",    t::table_indexs   },
+        {"database", t::database},
+        {"schema", t::schema},
+        {"table", t::table},
+        {"view", t::view},
+        {"procedure", t::procedure},
+        {"trigger", t::trigger},
+        {"index", t::index},
+        {"table_index", t::table_indexs},
+        {"table_indexs", t::table_indexs},
         {"table_structure", t::table_structure},
     };
     auto it = types.find(lowered);

@@ -28,11 +28,11 @@ struct allowed_header
     std::array<std::string_view, 2> values;
 };
 constexpr std::array allowed_headers{
-    allowed_header{"Content-Security-Policy",   {}                    },
-    allowed_header{"X-Frame-Options",           {"deny", "sameorigin"}},
-    allowed_header{"X-Content-Type-Options",    {"nosniff", {}}       },
-    allowed_header{"X-XSS-Protection",          {}                    },
-    allowed_header{"Strict-Transport-Security", {}                    },
+    allowed_header{"Content-Security-Policy", {}},
+    allowed_header{"X-Frame-Options", {"deny", "sameorigin"}},
+    allowed_header{"X-Content-Type-Options", {"nosniff", {}}},
+    allowed_header{"X-XSS-Protection", {}},
+    allowed_header{"Strict-Transport-Security", {}},
 };
 
 bool iequal(std::string_view a, std::string_view b)

@@ -105,11 +105,7 @@ json::object job_to_json(const job_key& key, const job_state& s)
     put(pc, "progress_ratio", s.precheck.progress_ratio);
     json::array items;
     for (const auto& i : s.precheck.items)
-        items.push_back(json::object{
-            {"item",   i.item  },
-            {"group",  i.group },
-            {"result", i.result}
-        });
+        items.push_back(json::object{{"item", i.item}, {"group", i.group}, {"result", i.result}});
     pc["items"] = std::move(items);
     o["precheck"] = std::move(pc);
 
@@ -541,10 +537,7 @@ core::result<void> append_journal(
         if (const auto* st = s.find(k))
             line["job"] = job_to_json(k, *st);
         else
-            line["removed"] = json::object{
-                {"project", k.project},
-                {"job_id",  k.job_id }
-            };
+            line["removed"] = json::object{{"project", k.project}, {"job_id", k.job_id}};
         text += json::serialize(line);
         text += '\n';
     }

@@ -224,11 +224,10 @@ void BM_SignBatchRequest(benchmark::State& st)
     in.path = spec.path;
     in.query = spec.query;
     in.headers = {
-        {"Content-Type", "application/json"                },
-        {"User-Agent",   "drs-monitor/0.1.0"               },
+        {"Content-Type", "application/json"},
+        {"User-Agent", "drs-monitor/0.1.0"},
         {"X-Project-Id", "0549a6a31000d4e82f56c00c3b6e0b8a"},
-        {"X-Language",   "en-us"                           }
-    };
+        {"X-Language", "en-us"}};
     in.body = spec.body;
     const auth::credentials creds{"HPUASIMACCESSKEY0001", "simSecretKey+/0123456789", ""};
     for (auto _ : st)

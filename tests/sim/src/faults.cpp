@@ -15,16 +15,16 @@ struct kind_name
 };
 
 constexpr kind_name kind_names[] = {
-    {fault_kind::server_error, "5xx"         },
-    {fault_kind::throttle,     "429"         },
+    {fault_kind::server_error, "5xx"},
+    {fault_kind::throttle, "429"},
     {fault_kind::drs_throttle, "drs-throttle"},
-    {fault_kind::latency,      "latency"     },
-    {fault_kind::reset,        "reset"       },
-    {fault_kind::stall,        "stall"       },
-    {fault_kind::truncated,    "truncated"   },
-    {fault_kind::malformed,    "malformed"   },
-    {fault_kind::wrong_shape,  "wrong-shape" },
-    {fault_kind::huge,         "huge"        },
+    {fault_kind::latency, "latency"},
+    {fault_kind::reset, "reset"},
+    {fault_kind::stall, "stall"},
+    {fault_kind::truncated, "truncated"},
+    {fault_kind::malformed, "malformed"},
+    {fault_kind::wrong_shape, "wrong-shape"},
+    {fault_kind::huge, "huge"},
     {fault_kind::clock_offset, "clock-offset"},
     {fault_kind::token_expiry, "token-expiry"},
 };

@@ -105,12 +105,8 @@ int main(int argc, char** argv)
             else
                 usage("unknown flag " + a);
         }
-        opts.router.access_keys = {
-            {ak, sk}
-        };
-        opts.router.iam_users = {
-            {user, password}
-        };
+        opts.router.access_keys = {{ak, sk}};
+        opts.router.iam_users = {{user, password}};
 
         asio::io_context ioc(1);
         sim::simulator s(ioc.get_executor(), opts);

@@ -1,6 +1,5 @@
-#include "drsmon/sim/router.hpp"
-
 #include "drsmon/auth/signer.hpp"
+#include "drsmon/sim/router.hpp"
 #include "drsmon/sim/scenario.hpp"
 
 #include <boost/json.hpp>
@@ -55,7 +54,9 @@ query_list parse_query(std::string_view q)
             continue;
         auto eq = kv.find('=');
         auto key = auth::percent_decode(kv.substr(0, eq));
-        auto val = auth::percent_decode(eq == std::string_view::npos ? std::string_view{} : kv.substr(eq + 1));
+        auto val = auth::percent_decode(
+            eq == std::string_view::npos ? std::string_view{} : kv.substr(eq + 1)
+        );
         out.emplace_back(key.value_or(std::string(kv.substr(0, eq))), val.value_or(""));
     }
     return out;
@@ -71,7 +72,8 @@ const std::string* query_value(const query_list& q, std::string_view key)
 
 std::string ms_string(core::wall_time t)
 {
-    return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count());
+    return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count()
+    );
 }
 
 std::int64_t ms_int(core::wall_time t)
@@ -113,9 +115,17 @@ response drs_error(unsigned status, std::string_view code, std::string_view msg)
     return json_response(status, json::object{{"error_code", code}, {"error_msg", msg}});
 }
 
-response gateway_error(unsigned status, std::string_view code, std::string_view msg, std::string_view request_id)
+response gateway_error(
+    unsigned status,
+    std::string_view code,
+    std::string_view msg,
+    std::string_view request_id
+)
 {
-    return json_response(status, json::object{{"error_code", code}, {"error_msg", msg}, {"request_id", request_id}});
+    return json_response(
+        status,
+        json::object{{"error_code", code}, {"error_msg", msg}, {"request_id", request_id}}
+    );
 }
 
 std::pair<std::string, std::string> engines_of(const std::string& engine_type)
@@ -191,7 +201,9 @@ json::object progress_map(const job_spec& j, const job_snapshot& s)
         if (f >= 100 || f <= 0 || !s.remaining)
             o["remaining_time"] = nullptr;
         else
-            o["remaining_time"] = std::to_string(std::llround(*s.remaining * (hi - p) / std::max(100 - p, 1e-9)));
+            o["remaining_time"] = std::to_string(
+                std::llround(*s.remaining * (hi - p) / std::max(100 - p, 1e-9))
+            );
         return o;
     };
     m["struct"] = part(0, 10);
@@ -221,7 +233,9 @@ precheck_view precheck_of(const job_spec& j, const job_snapshot& s)
         if (j.precheck_items[i].result != "FAILED")
             ++ok;
     }
-    double rate = j.precheck_items.empty() || n == 0 ? 0 : 100.0 * static_cast<double>(ok) / static_cast<double>(n);
+    double rate = j.precheck_items.empty() || n == 0
+                      ? 0
+                      : 100.0 * static_cast<double>(ok) / static_cast<double>(n);
     v.passed_rate = percent_string(rate, true);
     v.passed = v.process == 100 && ok == n && n > 0;
     return v;
@@ -285,7 +299,8 @@ std::string random_hex(std::uint64_t& state, int n)
 std::string uuid(std::uint64_t& state)
 {
     std::string h = random_hex(state, 32);
-    return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) + "-" + h.substr(20);
+    return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) + "-" +
+           h.substr(20);
 }
 
 std::int64_t int_of(const json::value& v, bool& ok)
@@ -316,7 +331,11 @@ std::string api_of(std::string_view method, std::string_view target)
     if (method == "POST" && s[0] == "v3" && n == 4 && s[2] == "jobs")
     {
         static const char* const apis[] = {
-            "batch-status", "batch-progress", "batch-detail", "batch-precheck-result", "batch-struct-process"};
+            "batch-status",
+            "batch-progress",
+            "batch-detail",
+            "batch-precheck-result",
+            "batch-struct-process"};
         for (const char* a : apis)
             if (s[3] == a)
                 return a;
@@ -325,7 +344,8 @@ std::string api_of(std::string_view method, std::string_view target)
         return "batch-struct-detail";
     if (method == "GET" && s[0] == "v5" && n == 4 && s[2] == "batch-async-jobs" && !s[3].empty())
         return "batch-async-jobs";
-    if (method == "POST" && s[0] == "v5.1" && n == 6 && s[2] == "jobs" && s[4] == "db-objects" && s[5] == "collect")
+    if (method == "POST" && s[0] == "v5.1" && n == 6 && s[2] == "jobs" && s[4] == "db-objects" &&
+        s[5] == "collect")
         return "db-objects-collect";
     if (method == "GET" && s[0] == "v5" && n == 6 && s[2] == "jobs" && s[4] == "db-objects" &&
         s[5] == "collection-status")
@@ -343,15 +363,9 @@ router::router(world_options wopts, router_options ropts, const core::clock& clo
 {
 }
 
-core::wall_time router::server_now() const
-{
-    return clock_.now() + faults_.clock_offset();
-}
+core::wall_time router::server_now() const { return clock_.now() + faults_.clock_offset(); }
 
-std::string router::next_request_id()
-{
-    return random_hex(id_state_, 32);
-}
+std::string router::next_request_id() { return random_hex(id_state_, 32); }
 
 std::string router::issue_token_locked()
 {
@@ -428,7 +442,9 @@ response router::handle(const request& req)
     std::string target = req.target;
     auto qpos = target.find('?');
     std::string path = target.substr(0, qpos);
-    query_list query = parse_query(qpos == std::string::npos ? std::string_view{} : std::string_view(target).substr(qpos + 1));
+    query_list query = parse_query(
+        qpos == std::string::npos ? std::string_view{} : std::string_view(target).substr(qpos + 1)
+    );
     auto segs = split_path(path);
     std::string api = api_of(req.method, target);
 
@@ -436,7 +452,12 @@ response router::handle(const request& req)
     if (api == "control")
     {
         if (!opts_.control)
-            res = gateway_error(404, "APIGW.0101", "The API does not exist or has not been published in the environment", request_id);
+            res = gateway_error(
+                404,
+                "APIGW.0101",
+                "The API does not exist or has not been published in the environment",
+                request_id
+            );
         else
             res = control(req, segs, query);
         res.headers.emplace_back("X-Request-Id", request_id);
@@ -454,7 +475,12 @@ response router::handle(const request& req)
     try
     {
         if (api == "unknown")
-            res = gateway_error(404, "APIGW.0101", "The API does not exist or has not been published in the environment", request_id);
+            res = gateway_error(
+                404,
+                "APIGW.0101",
+                "The API does not exist or has not been published in the environment",
+                request_id
+            );
         else
         {
             auth_outcome a{true, "none", ""};
@@ -482,7 +508,8 @@ response router::handle(const request& req)
                     res = gateway_error(
                         429,
                         "APIGW.0308",
-                        "The throttling threshold has been reached: policy user over ratelimit,limit:10,time:1 minute",
+                        "The throttling threshold has been reached: policy user over "
+                        "ratelimit,limit:10,time:1 minute",
                         request_id
                     );
                     if (f->retry_after)
@@ -547,8 +574,12 @@ response router::handle(const request& req)
     return res;
 }
 
-response router::route(const request& req, std::string_view api, const std::vector<std::string>& segs,
-                       const query_list& query)
+response router::route(
+    const request& req,
+    std::string_view api,
+    const std::vector<std::string>& segs,
+    const query_list& query
+)
 {
     if (api == "iam-tokens")
         return iam_tokens(req);
@@ -572,7 +603,11 @@ response router::iam_tokens(const request& req)
     auto unauthorized = [] {
         return json_response(
             401,
-            json::object{{"error", {{"code", 401}, {"message", "The username or password is wrong."}, {"title", "Unauthorized"}}}}
+            json::object{
+                {"error",
+                 {{"code", 401},
+                  {"message", "The username or password is wrong."},
+                  {"title", "Unauthorized"}}}}
         );
     };
     json::error_code ec;
@@ -585,7 +620,10 @@ response router::iam_tokens(const request& req)
     }
     if (!user || !user->is_object())
         return json_response(
-            400, json::object{{"error", {{"code", 400}, {"message", "The request body is invalid."}, {"title", "Bad Request"}}}}
+            400,
+            json::object{
+                {"error",
+                 {{"code", 400}, {"message", "The request body is invalid."}, {"title", "Bad Request"}}}}
         );
     const auto* name = user->as_object().if_contains("name");
     const auto* password = user->as_object().if_contains("password");
@@ -604,7 +642,10 @@ response router::iam_tokens(const request& req)
         bool name_ok = !p.contains("name") || p.at("name") == json::value(world_.options().region);
         if (!id_ok || !name_ok)
             return json_response(
-                400, json::object{{"error", {{"code", 400}, {"message", "The project does not exist."}, {"title", "Bad Request"}}}}
+                400,
+                json::object{
+                    {"error",
+                     {{"code", 400}, {"message", "The project does not exist."}, {"title", "Bad Request"}}}}
             );
     }
     std::string token = issue_token_locked();
@@ -613,12 +654,14 @@ response router::iam_tokens(const request& req)
     t["expires_at"] = iso_time(info.expires, true);
     t["issued_at"] = iso_time(info.issued, true);
     t["methods"] = json::array{"password"};
-    t["project"] = {{"id", world_.options().project_id},
-                    {"name", world_.options().region},
-                    {"domain", {{"id", "d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0"}, {"name", "sim-account"}}}};
-    t["user"] = {{"id", "u0u0u0u0u0u0u0u0u0u0u0u0u0u0u0u0"},
-                 {"name", name->as_string()},
-                 {"domain", {{"id", "d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0"}, {"name", "sim-account"}}}};
+    t["project"] = {
+        {"id", world_.options().project_id},
+        {"name", world_.options().region},
+        {"domain", {{"id", "d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0"}, {"name", "sim-account"}}}};
+    t["user"] = {
+        {"id", "u0u0u0u0u0u0u0u0u0u0u0u0u0u0u0u0"},
+        {"name", name->as_string()},
+        {"domain", {{"id", "d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0"}, {"name", "sim-account"}}}};
     t["roles"] = json::array{json::object{{"id", "0"}, {"name", "op_service"}}};
     t["catalog"] = json::array{};
     response r = json_response(201, json::object{{"token", std::move(t)}});
@@ -645,7 +688,10 @@ response router::iam_projects(const query_list& query)
         200,
         json::object{
             {"projects", std::move(projects)},
-            {"links", {{"self", "https://iam.myhuaweicloud.com/v3/projects"}, {"previous", nullptr}, {"next", nullptr}}}}
+            {"links",
+             {{"self", "https://iam.myhuaweicloud.com/v3/projects"},
+              {"previous", nullptr},
+              {"next", nullptr}}}}
     );
 }
 
@@ -698,7 +744,10 @@ response router::batch(std::string_view api, const request& req, std::string_vie
     for (const auto& id : ids)
         if (!world_.find(id))
         {
-            json::object item{{keys.id, id}, {"error_code", "DRS.M00289"}, {keys.message, "The job does not exist."}};
+            json::object item{
+                {keys.id, id},
+                {"error_code", "DRS.M00289"},
+                {keys.message, "The job does not exist."}};
             return json_response(400, json::object{{"results", json::array{std::move(item)}}, {"count", 1}});
         }
 
@@ -707,9 +756,14 @@ response router::batch(std::string_view api, const request& req, std::string_vie
     std::vector<std::string> page = ids;
     if (uses_page_req(api) && api != "batch-struct-detail" && per_page > 0)
     {
-        auto start = static_cast<std::size_t>(std::min<std::int64_t>((cur_page - 1) * per_page, static_cast<std::int64_t>(ids.size())));
+        auto start = static_cast<std::size_t>(
+            std::min<std::int64_t>((cur_page - 1) * per_page, static_cast<std::int64_t>(ids.size()))
+        );
         auto end = std::min(ids.size(), start + static_cast<std::size_t>(per_page));
-        page.assign(ids.begin() + static_cast<std::ptrdiff_t>(start), ids.begin() + static_cast<std::ptrdiff_t>(end));
+        page.assign(
+            ids.begin() + static_cast<std::ptrdiff_t>(start),
+            ids.begin() + static_cast<std::ptrdiff_t>(end)
+        );
     }
 
     if (api == "batch-struct-detail" && per_page > 0)
@@ -718,7 +772,8 @@ response router::batch(std::string_view api, const request& req, std::string_vie
         for (const auto& id : ids)
         {
             const auto& j = *world_.find(id);
-            auto pos = std::find(object_types.begin(), object_types.end(), struct_type) - object_types.begin();
+            auto pos = std::find(object_types.begin(), object_types.end(), struct_type) -
+                       object_types.begin();
             most = std::max(most, static_cast<std::size_t>(j.object_counts[static_cast<std::size_t>(pos)]));
         }
         auto pages = std::max<std::int64_t>(1, (static_cast<std::int64_t>(most) + per_page - 1) / per_page);
@@ -779,7 +834,12 @@ response router::batch(std::string_view api, const request& req, std::string_vie
             o["multi_write"] = false;
             o["is_multi_az"] = false;
             o["node_role"] = "";
-            o["alarm_notify"] = {{"topic_urn", ""}, {"delay_time", 0}, {"rpo_delay", 0}, {"rto_delay", 0}, {"alarm_to_user", false}};
+            o["alarm_notify"] = {
+                {"topic_urn", ""},
+                {"delay_time", 0},
+                {"rpo_delay", 0},
+                {"rto_delay", 0},
+                {"alarm_to_user", false}};
             o["inst_info"] = {
                 {"engine_type", src},
                 {"inst_type", "high"},
@@ -861,7 +921,9 @@ response router::batch(std::string_view api, const request& req, std::string_vie
                     {"dst_TB", items[i].dst_tb}});
             o["job_id"] = id;
             o["struct_detail"] = {
-                {"list", std::move(list)}, {"total_record", items.size()}, {"create_time", now_ms}};
+                {"list", std::move(list)},
+                {"total_record", items.size()},
+                {"create_time", now_ms}};
         }
         results.push_back(std::move(o));
     }
@@ -960,7 +1022,10 @@ response router::job_list(const request& req)
             {"task_type", j->task_type},
             {"children", json::array{}},
             {"node_newFramework", true},
-            {"job_action", {{"available_actions", std::move(available)}, {"unavailable_actions", json::array{}}, {"current_action", ""}}}});
+            {"job_action",
+             {{"available_actions", std::move(available)},
+              {"unavailable_actions", json::array{}},
+              {"current_action", ""}}}});
     }
     return json_response(200, json::object{{"total_record", matched.size()}, {"jobs", std::move(jobs)}});
 }
@@ -1041,7 +1106,10 @@ response router::async_jobs(std::string_view batch_id, const query_list& query)
               {"instance_id", instance_of(j.id, "in14")},
               {"db_user", "root"},
               {"db_password", j.db_password}}},
-            {"cloud", {{"region", world_.options().region}, {"project_id", world_.options().project_id}, {"az_code", world_.options().region + "a"}}}}};
+            {"cloud",
+             {{"region", world_.options().region},
+              {"project_id", world_.options().project_id},
+              {"az_code", world_.options().region + "a"}}}}};
         o["alarm_notify"] = {{"alarm_to_user", false}, {"topic_urn", ""}, {"delay_time", 0}};
         o["node_info"] = {{"spec", {{"node_type", "high"}}}};
         auto v = precheck_of(j, s);
@@ -1067,7 +1135,10 @@ response router::async_jobs(std::string_view batch_id, const query_list& query)
         for (std::size_t k = 0; k < object_types.size(); ++k)
         {
             const struct_progress* sp = process.empty() ? nullptr : &process[k];
-            std::string st = !sp ? "NOT_START" : sp->status == 2 ? "COMPLETED" : sp->dst_count > 0 ? "TRANSFERING" : "NOT_START";
+            std::string st = !sp                 ? "NOT_START"
+                             : sp->status == 2   ? "COMPLETED"
+                             : sp->dst_count > 0 ? "TRANSFERING"
+                                                 : "NOT_START";
             if (is_failed(s.status) && sp && sp->status != 2)
                 st = "FAILED";
             overview.push_back(json::object{
@@ -1078,7 +1149,9 @@ response router::async_jobs(std::string_view batch_id, const query_list& query)
                 {"start_time", sp ? iso_time(world_.wall_at(sp->start)) : ""},
                 {"end_time", sp && sp->end ? iso_time(world_.wall_at(*sp->end)) : ""}});
         }
-        auto when = [&](const std::optional<double>& x) { return x ? iso_time(world_.wall_at(*x)) : std::string(); };
+        auto when = [&](const std::optional<double>& x) {
+            return x ? iso_time(world_.wall_at(*x)) : std::string();
+        };
         o["migration_object_progress_info"] = {
             {"migration_object_overview", std::move(overview)},
             {"create_time", iso_time(world_.wall_at(t))},
@@ -1088,7 +1161,12 @@ response router::async_jobs(std::string_view batch_id, const query_list& query)
             {"end_time", ""}};
         auto metric = [&](std::uint64_t salt, double scale) {
             char buf[32];
-            std::snprintf(buf, sizeof buf, "%.2f", world_.noise(j.id, salt, static_cast<std::int64_t>(t / 60)) * scale);
+            std::snprintf(
+                buf,
+                sizeof buf,
+                "%.2f",
+                world_.noise(j.id, salt, static_cast<std::int64_t>(t / 60)) * scale
+            );
             return std::string(buf);
         };
         bool running = s.full_start || s.incr_start;
@@ -1107,7 +1185,10 @@ response router::async_jobs(std::string_view batch_id, const query_list& query)
             {"apply_ddl_rate", metric(19, 1)},
             {"apply_average_execute_time", metric(20, 10)},
             {"apply_average_commit_time", metric(21, 5)},
-            {"apply_current_state", is_failed(s.status) ? "failed" : running ? "processing" : "waiting"}};
+            {"apply_current_state",
+             is_failed(s.status) ? "failed"
+             : running           ? "processing"
+                                 : "waiting"}};
         jobs.push_back(std::move(o));
     }
     return json_response(200, json::object{{"jobs", std::move(jobs)}, {"total_count", members.size()}});
@@ -1124,7 +1205,8 @@ response router::collect(std::string_view job_id, const request& req)
     const auto& obj = body.as_object();
     const auto* type = obj.if_contains("type");
     if (!type || !type->is_string() ||
-        (type->as_string() != "source" && type->as_string() != "modified" && type->as_string() != "synchronized"))
+        (type->as_string() != "source" && type->as_string() != "modified" &&
+         type->as_string() != "synchronized"))
         return drs_error(400, "DRS.10000001", "The value of type is invalid.");
     // v5.1 documents is_refresh as a string; a boolean is a client bug worth catching.
     if (const auto* r = obj.if_contains("is_refresh"); r && !r->is_string())
@@ -1160,7 +1242,11 @@ response router::collection_status(std::string_view job_id, const query_list& qu
                 if (static_cast<int>(k) % dbs == d)
                 {
                     dbname = tables[k].src_db;
-                    tbls[tables[k].src_tb] = {{"sync_type", "config"}, {"type", "table"}, {"name", tables[k].src_tb}, {"all", true}};
+                    tbls[tables[k].src_tb] = {
+                        {"sync_type", "config"},
+                        {"type", "table"},
+                        {"name", tables[k].src_tb},
+                        {"all", true}};
                     ++total;
                 }
             if (dbname.empty())
@@ -1192,7 +1278,9 @@ response router::collection_status(std::string_view job_id, const query_list& qu
 response router::control(const request& req, const std::vector<std::string>& segs, const query_list& query)
 {
     auto ok = [](json::value v) { return json_response(200, v); };
-    auto bad = [](unsigned status, std::string msg) { return json_response(status, json::object{{"error", msg}}); };
+    auto bad = [](unsigned status, std::string msg) {
+        return json_response(status, json::object{{"error", msg}});
+    };
     std::string what = segs.size() > 2 ? segs[2] : "";
     std::string arg = segs.size() > 3 ? segs[3] : "";
     const std::string& m = req.method;

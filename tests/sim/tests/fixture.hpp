@@ -31,12 +31,8 @@ struct harness
         w.seed = seed;
         w.jobs = jobs;
         router_options o;
-        o.access_keys = {
-            {ak, sk}
-        };
-        o.iam_users = {
-            {"monitor", "pa55word"}
-        };
+        o.access_keys = {{ak, sk}};
+        o.iam_users = {{"monitor", "pa55word"}};
         o.token_lifetime = std::chrono::hours(1);
         r = std::make_unique<router>(w, o, clock);
         if (with_scenario)
@@ -53,8 +49,7 @@ struct harness
             std::move(method),
             std::move(target),
             {{"Content-Type", "application/json"}, {"X-Auth-Token", token}},
-            std::move(body)
-        };
+            std::move(body)};
         return r->handle(q);
     }
 
@@ -80,10 +75,7 @@ struct harness
         in.method = method;
         in.host = "127.0.0.1:8443";
         in.path = path;
-        in.headers = {
-            {"Content-Type", "application/json"},
-            {"X-Project-Id", project           }
-        };
+        in.headers = {{"Content-Type", "application/json"}, {"X-Project-Id", project}};
         in.body = body;
         auto out = auth::sign(in, {ak, secret, ""}, now);
         request q{std::move(method), out.target, {}, std::move(body)};

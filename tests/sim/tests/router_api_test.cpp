@@ -17,12 +17,7 @@ const std::string job_precheck = "9b2f0d55-1c7a-4f2e-9b8c-6f7a8b9jb101";
 TEST(SimBatchStatus, ReturnsOnlyFiveResultsWhenPageReqIsAbsent)
 {
     harness h(8);
-    auto res = h.post(
-        "batch-status",
-        {
-            {"jobs", jobs_array(h.ids())}
-    }
-    );
+    auto res = h.post("batch-status", {{"jobs", jobs_array(h.ids())}});
     ASSERT_EQ(res.status, 200u);
     auto v = parse(res);
     EXPECT_EQ(v.at("results").as_array().size(), 5u);
@@ -37,27 +32,18 @@ TEST(SimBatchStatus, HonoursPageReqIncludingPerPageZeroForAll)
     harness h(8);
     auto all = parse(h.post(
         "batch-status",
-        {
-            {"jobs",     jobs_array(h.ids())               },
-            {"page_req", {{"cur_page", 1}, {"per_page", 0}}}
-    }
+        {{"jobs", jobs_array(h.ids())}, {"page_req", {{"cur_page", 1}, {"per_page", 0}}}}
     ));
     EXPECT_EQ(all.at("results").as_array().size(), 8u);
     auto second = parse(h.post(
         "batch-status",
-        {
-            {"jobs",     jobs_array(h.ids())               },
-            {"page_req", {{"cur_page", 2}, {"per_page", 5}}}
-    }
+        {{"jobs", jobs_array(h.ids())}, {"page_req", {{"cur_page", 2}, {"per_page", 5}}}}
     ));
     ASSERT_EQ(second.at("results").as_array().size(), 3u);
     EXPECT_EQ(second.at("results").at(0).at("id").as_string(), h.ids()[5]);
     auto bad = h.post(
         "batch-status",
-        {
-            {"jobs",     jobs_array(h.ids())                 },
-            {"page_req", {{"cur_page", 1}, {"per_page", 101}}}
-    }
+        {{"jobs", jobs_array(h.ids())}, {"page_req", {{"cur_page", 1}, {"per_page", 101}}}}
     );
     EXPECT_EQ(bad.status, 400u);
     EXPECT_EQ(parse(bad).at("error_code").as_string(), "DRS.M00210");
@@ -70,52 +56,26 @@ TEST(SimBatchStatus, FailsTheWholeBatchWith400WhenOneJobIsUnknown)
     ids.push_back("00000000-0000-0000-0000-000000jb0000");
     for (const char* api : {"batch-status", "batch-progress", "batch-detail", "batch-precheck-result"})
     {
-        auto res = h.post(
-            api,
-            {
-                {"jobs",     jobs_array(ids)                   },
-                {"page_req", {{"cur_page", 1}, {"per_page", 0}}}
-        }
-        );
+        auto res = h.post(api, {{"jobs", jobs_array(ids)}, {"page_req", {{"cur_page", 1}, {"per_page", 0}}}});
         ASSERT_EQ(res.status, 400u) << api;
         auto v = parse(res);
         EXPECT_EQ(v.at("results").at(0).at("error_code").as_string(), "DRS.M00289") << api;
         EXPECT_EQ(v.at("count").as_int64(), 1);
     }
-    auto progress = parse(h.post(
-        "batch-progress",
-        {
-            {"jobs", jobs_array(ids)}
-    }
-    ));
+    auto progress = parse(h.post("batch-progress", {{"jobs", jobs_array(ids)}}));
     EXPECT_TRUE(progress.at("results").at(0).as_object().contains("error_msg"));
     EXPECT_EQ(progress.at("results").at(0).at("job_id").as_string(), ids.back());
-    auto status = parse(h.post(
-        "batch-status",
-        {
-            {"jobs", jobs_array(ids)}
-    }
-    ));
+    auto status = parse(h.post("batch-status", {{"jobs", jobs_array(ids)}}));
     EXPECT_TRUE(status.at("results").at(0).as_object().contains("error_message"));
 }
 
 TEST(SimBatchStatus, RejectsDuplicateAndEmptyJobLists)
 {
     harness h(2);
-    auto dup = h.post(
-        "batch-status",
-        {
-            {"jobs", {h.ids()[0], h.ids()[0]}}
-    }
-    );
+    auto dup = h.post("batch-status", {{"jobs", {h.ids()[0], h.ids()[0]}}});
     EXPECT_EQ(dup.status, 400u);
     EXPECT_EQ(parse(dup).at("error_code").as_string(), "DRS.M00301");
-    auto empty = h.post(
-        "batch-status",
-        {
-            {"jobs", json::array{}}
-    }
-    );
+    auto empty = h.post("batch-status", {{"jobs", json::array{}}});
     EXPECT_EQ(parse(empty).at("error_code").as_string(), "DRS.M00201");
 }
 
@@ -143,12 +103,7 @@ TEST(SimBatchProgress, UsesStringsWithoutPercentAndMinusOneDelayDuringFullPhase)
 {
     harness h(0, true);
     h.r->advance(std::chrono::minutes(7));  // half-way through the full phase of job_sync
-    auto res = h.post(
-        "batch-progress",
-        {
-            {"jobs", {job_sync}}
-    }
-    );
+    auto res = h.post("batch-progress", {{"jobs", {job_sync}}});
     ASSERT_EQ(res.status, 200u);
     auto v = parse(res);
     const auto& r = v.at("results").at(0).as_object();
@@ -169,12 +124,7 @@ TEST(SimBatchProgress, ReportsIncrementalDelayAsStringSeconds)
 {
     harness h(0, true);
     h.r->advance(std::chrono::minutes(15));
-    auto v = parse(h.post(
-        "batch-progress",
-        {
-            {"jobs", {job_sync}}
-    }
-    ));
+    auto v = parse(h.post("batch-progress", {{"jobs", {job_sync}}}));
     const auto& r = v.at("results").at(0).as_object();
     EXPECT_EQ(r.at("transfer_status").as_string(), "INCRE_TRANSFER_STARTED");
     EXPECT_EQ(r.at("progress").as_string(), "100");
@@ -186,13 +136,9 @@ TEST(SimBatchDetail, CarriesEpochMillisStringsAndEndpoints)
 {
     harness h(0, true);
     h.r->advance(std::chrono::minutes(21));
-    auto v = parse(h.post(
-        "batch-detail",
-        {
-            {"jobs",     {job_sync}                        },
-            {"page_req", {{"cur_page", 1}, {"per_page", 0}}}
-    }
-    ));
+    auto v = parse(
+        h.post("batch-detail", {{"jobs", {job_sync}}, {"page_req", {{"cur_page", 1}, {"per_page", 0}}}})
+    );
     const auto& r = v.at("results").at(0).as_object();
     EXPECT_EQ(r.at("status").as_string(), "INCRE_TRANSFER_FAILED");
     EXPECT_EQ(r.at("failed_reason").as_string(), "binlog purged");
@@ -208,12 +154,7 @@ TEST(SimPrecheck, MatchesTheDocumentedShapeOncePassed)
 {
     harness h(0, true);
     h.r->advance(std::chrono::seconds(30));
-    auto v = parse(h.post(
-        "batch-precheck-result",
-        {
-            {"jobs", {job_sync, job_precheck}}
-    }
-    ));
+    auto v = parse(h.post("batch-precheck-result", {{"jobs", {job_sync, job_precheck}}}));
     ASSERT_EQ(v.at("count").as_int64(), 2);
     const auto& ok = v.at("results").at(0).as_object();
     EXPECT_EQ(ok.at("precheck_id").as_string(), job_sync);
@@ -236,12 +177,7 @@ TEST(SimPrecheck, ReportsProgressWhileRunning)
 {
     harness h(0, true);
     h.r->advance(std::chrono::seconds(10));
-    auto v = parse(h.post(
-        "batch-precheck-result",
-        {
-            {"jobs", {job_sync}}
-    }
-    ));
+    auto v = parse(h.post("batch-precheck-result", {{"jobs", {job_sync}}}));
     const auto& r = v.at("results").at(0).as_object();
     EXPECT_EQ(r.at("process").as_string(), "50%");
     EXPECT_EQ(r.at("result").as_bool(), false);
@@ -252,12 +188,7 @@ TEST(SimStructProcess, ReportsLowercaseTypesWithIntegerStatusAndCounts)
 {
     harness h(0, true);
     h.r->advance(std::chrono::seconds(10 + 450));  // half-way through initialisation
-    auto v = parse(h.post(
-        "batch-struct-process",
-        {
-            {"jobs", {job_dr, job_sync}}
-    }
-    ));
+    auto v = parse(h.post("batch-struct-process", {{"jobs", {job_dr, job_sync}}}));
     const auto& r = v.at("results").at(0).as_object();
     EXPECT_EQ(r.at("job_id").as_string(), job_dr);
     const auto& list = r.at("struct_process").at("result").as_array();
@@ -279,13 +210,7 @@ TEST(SimStructDetail, PagesOverItemsWithDefaultFiveAndRejectsPagesBeyondTheEnd)
     harness h(0, true);
     h.r->advance(std::chrono::hours(1));
     std::string base = "/v3/" + std::string(project) + "/jobs/table/batch-struct-detail";
-    auto def = parse(h.call(
-        "POST",
-        base,
-        json::serialize(json::object{
-            {"jobs", {job_dr}}
-    })
-    ));
+    auto def = parse(h.call("POST", base, json::serialize(json::object{{"jobs", {job_dr}}})));
     const auto& sd = def.at("results").at(0).at("struct_detail").as_object();
     EXPECT_EQ(sd.at("list").as_array().size(), 5u);
     EXPECT_EQ(sd.at("total_record").as_int64(), 12);
@@ -296,19 +221,13 @@ TEST(SimStructDetail, PagesOverItemsWithDefaultFiveAndRejectsPagesBeyondTheEnd)
     auto last = parse(h.call(
         "POST",
         base,
-        json::serialize(json::object{
-            {"jobs",     {job_dr}                          },
-            {"page_req", {{"cur_page", 3}, {"per_page", 5}}}
-    })
+        json::serialize(json::object{{"jobs", {job_dr}}, {"page_req", {{"cur_page", 3}, {"per_page", 5}}}})
     ));
     EXPECT_EQ(last.at("results").at(0).at("struct_detail").at("list").as_array().size(), 2u);
     auto beyond = h.call(
         "POST",
         base,
-        json::serialize(json::object{
-            {"jobs",     {job_dr}                          },
-            {"page_req", {{"cur_page", 4}, {"per_page", 5}}}
-    })
+        json::serialize(json::object{{"jobs", {job_dr}}, {"page_req", {{"cur_page", 4}, {"per_page", 5}}}})
     );
     EXPECT_EQ(beyond.status, 400u);
     EXPECT_EQ(parse(beyond).at("error_code").as_string(), "DRS.M00211");

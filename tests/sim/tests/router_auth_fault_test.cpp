@@ -10,9 +10,7 @@ namespace {
 std::string status_path() { return "/v3/" + std::string(project) + "/jobs/batch-status"; }
 std::string status_body(harness& h)
 {
-    return json::serialize(json::object{
-        {"jobs", jobs_array({h.ids()[0]})}
-    });
+    return json::serialize(json::object{{"jobs", jobs_array({h.ids()[0]})}});
 }
 }  // namespace
 
@@ -127,15 +125,7 @@ TEST(SimFaults, ServerErrorsHitOnlyTheConfiguredCountAndApi)
     harness h(1);
     h.r->add_fault(*parse_fault_spec("5xx:status=503,count=2,api=batch-status"));
     EXPECT_EQ(h.call("POST", status_path(), status_body(h)).status, 503u);
-    EXPECT_EQ(
-        h.post(
-             "batch-progress",
-             {
-                 {"jobs", jobs_array({h.ids()[0]})}
-    }
-        ).status,
-        200u
-    );
+    EXPECT_EQ(h.post("batch-progress", {{"jobs", jobs_array({h.ids()[0]})}}).status, 200u);
     EXPECT_EQ(h.call("POST", status_path(), status_body(h)).status, 503u);
     EXPECT_EQ(h.call("POST", status_path(), status_body(h)).status, 200u);
     h.r->add_fault(*parse_fault_spec("502:count=1"));
@@ -307,13 +297,7 @@ TEST(SimControl, ChangesAJobStatusAddsFaultsAndReportsState)
     );
     EXPECT_EQ(added.status, 201u);
     EXPECT_EQ(h.r->handle(request{"DELETE", "/-/sim/jobs/" + id, {}, ""}).status, 200u);
-    auto gone = h.call(
-        "POST",
-        status_path(),
-        json::serialize(json::object{
-            {"jobs", jobs_array({id})}
-    })
-    );
+    auto gone = h.call("POST", status_path(), json::serialize(json::object{{"jobs", jobs_array({id})}}));
     EXPECT_EQ(gone.status, 400u);  // the deleted job is unknown now
     EXPECT_EQ(parse(gone).at("results").at(0).at("error_code").as_string(), "DRS.M00289");
 

@@ -55,9 +55,7 @@ sim::simulator_options options()
     sim::simulator_options o;
     o.world.jobs = 6;
     o.world.seed = 3;
-    o.router.iam_users = {
-        {"monitor", "pw"}
-    };
+    o.router.iam_users = {{"monitor", "pw"}};
     return o;
 }
 
@@ -87,10 +85,9 @@ TEST(SimServer, ServesTokensAndBatchStatusOverTls)
         s.port(),
         http::verb::post,
         "/v3/" + s.api().project_id() + "/jobs/batch-status",
-        boost::json::serialize(boost::json::object{
-            {"jobs",     jobs                              },
-            {"page_req", {{"cur_page", 1}, {"per_page", 0}}}
-    }),
+        boost::json::serialize(
+            boost::json::object{{"jobs", jobs}, {"page_req", {{"cur_page", 1}, {"per_page", 0}}}}
+        ),
         token
     );
     ASSERT_EQ(res.result_int(), 200u);
@@ -111,9 +108,7 @@ TEST(SimServer, AppliesScenarioFaultsAndControlRequestsOverTheWire)
     std::thread runner([&] { ioc.run(); });
     std::string token = s.api().issue_token();
     std::string target = "/v3/" + s.api().project_id() + "/jobs/batch-status";
-    std::string body = boost::json::serialize(boost::json::object{
-        {"jobs", {s.api().job_ids()[0]}}
-    });
+    std::string body = boost::json::serialize(boost::json::object{{"jobs", {s.api().job_ids()[0]}}});
     auto throttled = https_call(s.port(), http::verb::post, target, body, token);
     EXPECT_EQ(throttled.result_int(), 429u);
     EXPECT_EQ(throttled["Retry-After"], "1");

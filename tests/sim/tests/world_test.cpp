@@ -87,9 +87,8 @@ TEST(SimWorld, IncrementalDelayFluctuatesAndIsAbsentBeforeTheIncrementalPhase)
     job_spec j;
     j.id = "aaaaaaaa-bbbb-cccc-dddd-eeeeeeejb201";
     j.timeline = {
-        {0,   "FULL_TRANSFER_STARTED",  0,   {},   {},  {}, {}},
-        {100, "INCRE_TRANSFER_STARTED", 100, 10.0, 5.0, {}, {}}
-    };
+        {0, "FULL_TRANSFER_STARTED", 0, {}, {}, {}, {}},
+        {100, "INCRE_TRANSFER_STARTED", 100, 10.0, 5.0, {}, {}}};
     w.add_job(j);
     const auto& job = *w.find(j.id);
     EXPECT_FALSE(w.snapshot(job, 50).delay);

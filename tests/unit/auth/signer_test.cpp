@@ -15,10 +15,9 @@ sign_input basic_get()
         "GET",
         "drs.example.com:8443",
         "/v5/pid/jobs",
-        {{"offset", "0"},                     {"limit", "10"}},
-        {{"Content-Type", "application/json"},                                   {"User-Agent", "drs-monitor/test"}},
-        {                                                                    }
-    };
+        {{"offset", "0"}, {"limit", "10"}},
+        {{"Content-Type", "application/json"}, {"User-Agent", "drs-monitor/test"}},
+        {}};
 }
 
 const header* find(const std::vector<header>& hs, std::string_view name)
@@ -93,22 +92,9 @@ TEST(PercentDecode, DecodesEscapesAndRejectsBrokenOnes)
 
 TEST(CanonicalQuery, SortsByKeyThenValueAndKeepsEmptyValues)
 {
-    EXPECT_EQ(
-        canonical_query({
-            {"b", "2"},
-            {"a", "y"},
-            {"a", "x"},
-            {"c", "" }
-    }),
-        "a=x&a=y&b=2&c="
-    );
+    EXPECT_EQ(canonical_query({{"b", "2"}, {"a", "y"}, {"a", "x"}, {"c", ""}}), "a=x&a=y&b=2&c=");
     EXPECT_EQ(canonical_query({}), "");
-    EXPECT_EQ(
-        canonical_query({
-            {"name", "a b"}
-    }),
-        "name=a%20b"
-    );
+    EXPECT_EQ(canonical_query({{"name", "a b"}}), "name=a%20b");
 }
 
 TEST(CanonicalUri, AlwaysEndsWithSlashAndReencodesSegments)

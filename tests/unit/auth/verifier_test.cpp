@@ -28,10 +28,9 @@ struct fixture
             "POST",
             "drs.example.com",
             "/v3/pid/jobs/batch-status",
-            {{"type", "x y"},          {"limit", "10"}    },
-            { {"Content-Type", "application/json"}, {"X-Project-Id", "pid"}, {"X_Unsigned", "1"}},
-            body
-        };
+            {{"type", "x y"}, {"limit", "10"}},
+            {{"Content-Type", "application/json"}, {"X-Project-Id", "pid"}, {"X_Unsigned", "1"}},
+            body};
         out = sign(in, creds, signed_at);
     }
     verify_input request() const { return verify_input{"POST", out.target, out.headers, body}; }

@@ -44,7 +44,10 @@ TEST(RetryPolicy, RetryAfterWinsButIsCapped)
     EXPECT_EQ(client::backoff_delay(p, 1, 0.1, 7s), 7000ms);
     EXPECT_EQ(client::backoff_delay(p, 1, 0.1, 3600s), p.max_retry_after);
     // A value that would overflow when converted to milliseconds is capped too.
-    EXPECT_EQ(client::backoff_delay(p, 1, 0.1, std::chrono::seconds(9'999'999'999'999'999)), p.max_retry_after);
+    EXPECT_EQ(
+        client::backoff_delay(p, 1, 0.1, std::chrono::seconds(9'999'999'999'999'999)),
+        p.max_retry_after
+    );
 }
 
 TEST(RetryBudget, RunsOutAndRefills)

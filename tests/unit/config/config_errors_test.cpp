@@ -209,9 +209,7 @@ TEST(LoadString, RejectsAMalformedEndpointOverrideFromTheEnvironment)
     auto r = load_string(
         PROJECT_HEAD AKSK_ENV ONE_JOB,
         "drs.yml",
-        fake_env({
-            {"HUAWEICLOUD_SDK_REGION_DRS_AP_SOUTHEAST_1", "drs.local:8443"}
-    })
+        fake_env({{"HUAWEICLOUD_SDK_REGION_DRS_AP_SOUTHEAST_1", "drs.local:8443"}})
     );
     ASSERT_FALSE(r.has_value());
     EXPECT_EQ(
@@ -227,9 +225,7 @@ TEST(LoadString, RejectsAMalformedHttpsProxyWithoutEchoingCredentials)
     auto r = load_string(
         PROJECT_HEAD AKSK_ENV ONE_JOB,
         "drs.yml",
-        fake_env({
-            {"HTTPS_PROXY", "http://u:secret@p:1"}
-    })
+        fake_env({{"HTTPS_PROXY", "http://u:secret@p:1"}})
     );
     ASSERT_FALSE(r.has_value());
     EXPECT_EQ(

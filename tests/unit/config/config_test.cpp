@@ -237,8 +237,8 @@ TEST(LoadConfig, TakesEndpointOverridesFromTheEnvironment)
         minimal,
         fake_env({
             {"HUAWEICLOUD_SDK_REGION_DRS_AP_SOUTHEAST_1", "https://127.0.0.1:8443"},
-            {"HUAWEICLOUD_SDK_IAM_ENDPOINT",              "https://iam.test:9443/"},
-    })
+            {"HUAWEICLOUD_SDK_IAM_ENDPOINT", "https://iam.test:9443/"},
+        })
     );
     EXPECT_EQ(c.projects[0].endpoint, "https://127.0.0.1:8443");
     EXPECT_EQ(c.projects[0].iam_endpoint, "https://iam.test:9443");
@@ -252,8 +252,8 @@ TEST(LoadConfig, PrefersEndpointsFromTheFileOverTheEnvironment)
         yaml,
         fake_env({
             {"HUAWEICLOUD_SDK_REGION_DRS_AP_SOUTHEAST_1", "https://drs.env"},
-            {"HUAWEICLOUD_SDK_IAM_ENDPOINT",              "https://iam.env"},
-    })
+            {"HUAWEICLOUD_SDK_IAM_ENDPOINT", "https://iam.env"},
+        })
     );
     EXPECT_EQ(c.projects[0].endpoint, "https://drs.file");
     EXPECT_EQ(c.projects[0].iam_endpoint, "https://iam.file");
@@ -268,20 +268,10 @@ TEST(LoadConfig, NamesTheEndpointOverrideVariableAfterTheRegion)
 
 TEST(LoadConfig, TakesTheProxyFromHttpsProxyWhenTheFileSetsNone)
 {
-    const config c = load_ok(
-        minimal,
-        fake_env({
-            {"HTTPS_PROXY", "proxy.corp:3128"}
-    })
-    );
+    const config c = load_ok(minimal, fake_env({{"HTTPS_PROXY", "proxy.corp:3128"}}));
     EXPECT_EQ(c.projects[0].proxy_url, "http://proxy.corp:3128");
     EXPECT_EQ(c.projects[0].iam_proxy_url, "http://proxy.corp:3128");
-    const config lower = load_ok(
-        minimal,
-        fake_env({
-            {"https_proxy", "http://p:8080"}
-    })
-    );
+    const config lower = load_ok(minimal, fake_env({{"https_proxy", "http://p:8080"}}));
     EXPECT_EQ(lower.projects[0].proxy_url, "http://p:8080");
 }
 
@@ -289,19 +279,18 @@ TEST(LoadConfig, AppliesNoProxyToEachEndpoint)
 {
     const config c = load_ok(
         minimal,
-        fake_env({
-            {"HTTPS_PROXY", "http://proxy.corp:3128"                      },
-            {"NO_PROXY",    "localhost, .ap-southeast-1.myhuaweicloud.com"}
-    })
+        fake_env(
+            {{"HTTPS_PROXY", "http://proxy.corp:3128"},
+             {"NO_PROXY", "localhost, .ap-southeast-1.myhuaweicloud.com"}}
+        )
     );
     EXPECT_EQ(c.projects[0].proxy_url, "");
     EXPECT_EQ(c.projects[0].iam_proxy_url, "");
     const config only_drs = load_ok(
         minimal,
-        fake_env({
-            {"HTTPS_PROXY", "http://proxy.corp:3128"              },
-            {"no_proxy",    "drs.ap-southeast-1.myhuaweicloud.com"}
-    })
+        fake_env(
+            {{"HTTPS_PROXY", "http://proxy.corp:3128"}, {"no_proxy", "drs.ap-southeast-1.myhuaweicloud.com"}}
+        )
     );
     EXPECT_EQ(only_drs.projects[0].proxy_url, "");
     EXPECT_EQ(only_drs.projects[0].iam_proxy_url, "http://proxy.corp:3128");
@@ -311,9 +300,7 @@ TEST(LoadConfig, LetsAnEmptyProxyUrlForceDirectConnections)
 {
     const config c = load_ok(
         std::string(minimal) + "    proxy_url: \"\"\n",
-        fake_env({
-            {"HTTPS_PROXY", "http://p:1"}
-    })
+        fake_env({{"HTTPS_PROXY", "http://p:1"}})
     );
     EXPECT_EQ(c.projects[0].proxy_url, "");
     EXPECT_EQ(c.projects[0].iam_proxy_url, "");

@@ -16,10 +16,7 @@ const std::string credentials_dir = DRSMON_TEST_DATA_DIR "/config/credentials";
 
 env_lookup example_env()
 {
-    return fake_env({
-        {"CREDENTIALS_DIRECTORY", credentials_dir },
-        {"DRS_DR_PASSWORD",       "dummy-password"}
-    });
+    return fake_env({{"CREDENTIALS_DIRECTORY", credentials_dir}, {"DRS_DR_PASSWORD", "dummy-password"}});
 }
 
 }  // namespace

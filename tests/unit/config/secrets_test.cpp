@@ -74,9 +74,7 @@ TEST_F(Secrets, ResolvesRelativeFilesAgainstCredentialsDirectory)
     write("creds/sk", "SK-FROM-SYSTEMD");
     auto r = load_secrets(
         aksk_files("ak", "sk"),
-        fake_env({
-            {"CREDENTIALS_DIRECTORY", (dir_ / "creds").string()}
-    })
+        fake_env({{"CREDENTIALS_DIRECTORY", (dir_ / "creds").string()}})
     );
     ASSERT_TRUE(r.has_value()) << r.error().detail;
     EXPECT_EQ(r->values.access_key, "AK-FROM-SYSTEMD");
@@ -89,9 +87,7 @@ TEST_F(Secrets, KeepsAbsolutePathsWhenCredentialsDirectoryIsSet)
     write("creds/sk", "SK");
     auto r = load_secrets(
         aksk_files(ak.string(), "sk"),
-        fake_env({
-            {"CREDENTIALS_DIRECTORY", (dir_ / "creds").string()}
-    })
+        fake_env({{"CREDENTIALS_DIRECTORY", (dir_ / "creds").string()}})
     );
     ASSERT_TRUE(r.has_value()) << r.error().detail;
     EXPECT_EQ(r->values.access_key, "AK");
@@ -160,14 +156,7 @@ TEST_F(Secrets, ReadsEnvironmentVariablesIncludingTheSecurityToken)
     a.access_key_env = "DRS_AK";
     a.secret_key_env = "DRS_SK";
     a.security_token_env = "DRS_STS";
-    auto r = load_secrets(
-        a,
-        fake_env({
-            {"DRS_AK",  "AK" },
-            {"DRS_SK",  "SK" },
-            {"DRS_STS", "STS"}
-    })
-    );
+    auto r = load_secrets(a, fake_env({{"DRS_AK", "AK"}, {"DRS_SK", "SK"}, {"DRS_STS", "STS"}}));
     ASSERT_TRUE(r.has_value()) << r.error().detail;
     EXPECT_EQ(r->values.access_key, "AK");
     EXPECT_EQ(r->values.secret_key, "SK");
@@ -187,12 +176,7 @@ TEST_F(Secrets, ReportsAnUnsetOrEmptyVariableByName)
         unset.error().detail,
         "DRS_TOKEN: projects[2].auth.token_env: environment variable DRS_TOKEN is not set"
     );
-    auto empty = load_secrets(
-        a,
-        fake_env({
-            {"DRS_TOKEN", ""}
-    })
-    );
+    auto empty = load_secrets(a, fake_env({{"DRS_TOKEN", ""}}));
     ASSERT_FALSE(empty.has_value());
     EXPECT_EQ(empty.error().detail, "DRS_TOKEN: projects[2].auth.token_env: is empty");
 }

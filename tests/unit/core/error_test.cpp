@@ -21,7 +21,10 @@ TEST(CoreError, ToStringNamesWhereDetailAndContext)
     auto e = make_error(errc::bad_response, "batch-status", "expected a string", "$.results[1].status");
     e.http_status = 200;
     e.request_id = "abc";
-    EXPECT_EQ(e.to_string(), "batch-status: expected a string (path=$.results[1].status, http=200, request_id=abc)");
+    EXPECT_EQ(
+        e.to_string(),
+        "batch-status: expected a string (path=$.results[1].status, http=200, request_id=abc)"
+    );
     EXPECT_STREQ(to_label(e.kind()), "bad_response");
 }
 

@@ -113,10 +113,7 @@ TEST(DrsApiRequests, AsyncJobDetailIsAGetWithOffsetAndLimit)
     EXPECT_EQ(r.which, api::async_job_detail);
     EXPECT_EQ(r.method, "GET");
     EXPECT_EQ(r.path, "/v5/p1/batch-async-jobs/async-1");
-    const std::vector<std::pair<std::string, std::string>> q{
-        {"offset", "20"},
-        {"limit",  "10"}
-    };
+    const std::vector<std::pair<std::string, std::string>> q{{"offset", "20"}, {"limit", "10"}};
     EXPECT_EQ(r.query, q);
     EXPECT_TRUE(r.body.empty());
 }

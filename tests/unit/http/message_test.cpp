@@ -8,10 +8,7 @@ namespace {
 TEST(ResponseHeaderValue, FindsHeadersCaseInsensitively)
 {
     response r;
-    r.headers = {
-        {"Content-Type", "application/json"},
-        {"X-Request-Id", "r-1"             }
-    };
+    r.headers = {{"Content-Type", "application/json"}, {"X-Request-Id", "r-1"}};
     EXPECT_EQ(r.header_value("content-type"), "application/json");
     EXPECT_EQ(r.header_value("X-REQUEST-ID"), "r-1");
 }
@@ -25,10 +22,7 @@ TEST(ResponseHeaderValue, ReturnsEmptyForAbsentHeaders)
 TEST(RequestHeaderValue, ReturnsTheFirstOfRepeatedHeaders)
 {
     request q;
-    q.headers = {
-        {"Accept", "a"},
-        {"accept", "b"}
-    };
+    q.headers = {{"Accept", "a"}, {"accept", "b"}};
     EXPECT_EQ(q.header_value("ACCEPT"), "a");
 }
 

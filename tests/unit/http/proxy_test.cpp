@@ -65,9 +65,7 @@ TEST(SelectProxy, PrefersTheExplicitProxy)
     auto p = select_proxy(
         *parse_url("https://api.example.com"),
         opts,
-        fake_env({
-            {"HTTPS_PROXY", "http://other:1"}
-    })
+        fake_env({{"HTTPS_PROXY", "http://other:1"}})
     );
     ASSERT_TRUE(p);
     ASSERT_TRUE(p->has_value());
@@ -78,10 +76,7 @@ TEST(SelectProxy, PrefersTheExplicitProxy)
 TEST(SelectProxy, UsesTheSchemeSpecificEnvironmentVariable)
 {
     client_options opts;
-    auto env = fake_env({
-        {"https_proxy", "http://tls-proxy:8443"},
-        {"HTTP_PROXY",  "plain-proxy:8080"     }
-    });
+    auto env = fake_env({{"https_proxy", "http://tls-proxy:8443"}, {"HTTP_PROXY", "plain-proxy:8080"}});
     auto tls = select_proxy(*parse_url("https://api.example.com"), opts, env);
     ASSERT_TRUE(tls && tls->has_value());
     EXPECT_EQ((*tls)->host, "tls-proxy");
@@ -98,9 +93,7 @@ TEST(SelectProxy, IgnoresTheEnvironmentWhenDisabled)
     auto p = select_proxy(
         *parse_url("https://api.example.com"),
         opts,
-        fake_env({
-            {"HTTPS_PROXY", "http://p:1"}
-    })
+        fake_env({{"HTTPS_PROXY", "http://p:1"}})
     );
     ASSERT_TRUE(p);
     EXPECT_FALSE(p->has_value());
@@ -109,10 +102,7 @@ TEST(SelectProxy, IgnoresTheEnvironmentWhenDisabled)
 TEST(SelectProxy, BypassesHostsListedInNoProxy)
 {
     client_options opts;
-    auto env = fake_env({
-        {"HTTPS_PROXY", "http://p:1"  },
-        {"no_proxy",    ".example.com"}
-    });
+    auto env = fake_env({{"HTTPS_PROXY", "http://p:1"}, {"no_proxy", ".example.com"}});
     auto p = select_proxy(*parse_url("https://api.example.com"), opts, env);
     ASSERT_TRUE(p);
     EXPECT_FALSE(p->has_value());

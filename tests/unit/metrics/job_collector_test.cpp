@@ -28,10 +28,7 @@ struct fixture
     std::string text() { return render_text({std::make_shared<job_collector>(store, clock)}); }
 };
 
-const std::map<std::string, std::string> job1{
-    {"project", "proj-a"},
-    {"job_id",  "job-1" }
-};
+const std::map<std::string, std::string> job1{{"project", "proj-a"}, {"job_id", "job-1"}};
 
 TEST(MetricsJobCollector, RendersIdentityLabelsAndStatus)
 {
@@ -47,44 +44,14 @@ TEST(MetricsJobCollector, RendersIdentityLabelsAndStatus)
     EXPECT_EQ(info[0].labels.at("job_direction"), "up");
     EXPECT_EQ(info[0].labels.at("parent_id"), "parent-1");
     EXPECT_EQ(info[0].labels.at("async_job_id"), "async-1");
-    EXPECT_EQ(
-        value_of(
-            s,
-            "drs_job_status",
-            {
-                {"job_id", "job-1"                 },
-                {"status", "INCRE_TRANSFER_STARTED"}
-    }
-        ),
-        1
-    );
+    EXPECT_EQ(value_of(s, "drs_job_status", {{"job_id", "job-1"}, {"status", "INCRE_TRANSFER_STARTED"}}), 1);
     EXPECT_EQ(value_of(s, "drs_job_failed", job1), 0);
     EXPECT_EQ(value_of(s, "drs_job_progress_ratio", job1), 0.75);
-    EXPECT_EQ(
-        value_of(
-            s,
-            "drs_job_phase_progress_ratio",
-            {
-                {"job_id", "job-1"},
-                {"phase",  "data" }
-    }
-        ),
-        0.5
-    );
+    EXPECT_EQ(value_of(s, "drs_job_phase_progress_ratio", {{"job_id", "job-1"}, {"phase", "data"}}), 0.5);
     EXPECT_EQ(value_of(s, "drs_job_replication_delay_seconds", job1), 12.5);
     EXPECT_EQ(value_of(s, "drs_job_status_changes_total", job1), 3);
     EXPECT_EQ(value_of(s, "drs_job_created_timestamp_seconds", job1), 1'600'000'000.412);
-    EXPECT_EQ(
-        value_of(
-            s,
-            "drs_job_api_error",
-            {
-                {"job_id",     "job-1"     },
-                {"error_code", "DRS.M00289"}
-    }
-        ),
-        1
-    );
+    EXPECT_EQ(value_of(s, "drs_job_api_error", {{"job_id", "job-1"}, {"error_code", "DRS.M00289"}}), 1);
     EXPECT_EQ(value_of(s, "drs_job_stale", job1), 0);
 }
 
@@ -115,50 +82,16 @@ TEST(MetricsJobCollector, PrecheckItemsAreCountedByResultAndNotPassedOnesListed)
     fixture f;
     f.store.upsert({"proj-a", "job-1"}, testing::fresh_full_job());
     const auto s = f.scrape();
-    EXPECT_EQ(
-        value_of(
-            s,
-            "drs_job_precheck_items",
-            {
-                {"job_id", "job-1" },
-                {"result", "passed"}
-    }
-        ),
-        1
-    );
-    EXPECT_EQ(
-        value_of(
-            s,
-            "drs_job_precheck_items",
-            {
-                {"job_id", "job-1"},
-                {"result", "alarm"}
-    }
-        ),
-        1
-    );
-    EXPECT_EQ(
-        value_of(
-            s,
-            "drs_job_precheck_items",
-            {
-                {"job_id", "job-1" },
-                {"result", "failed"}
-    }
-        ),
-        1
-    );
+    EXPECT_EQ(value_of(s, "drs_job_precheck_items", {{"job_id", "job-1"}, {"result", "passed"}}), 1);
+    EXPECT_EQ(value_of(s, "drs_job_precheck_items", {{"job_id", "job-1"}, {"result", "alarm"}}), 1);
+    EXPECT_EQ(value_of(s, "drs_job_precheck_items", {{"job_id", "job-1"}, {"result", "failed"}}), 1);
     const auto not_passed = find(s, "drs_job_precheck_item_not_passed", job1);
     ASSERT_EQ(not_passed.size(), 2u);
     EXPECT_EQ(
         value_of(
             s,
             "drs_job_precheck_item_not_passed",
-            {
-                {"item",   "binlog_format"},
-                {"group",  "config"       },
-                {"result", "failed"       }
-    }
+            {{"item", "binlog_format"}, {"group", "config"}, {"result", "failed"}}
         ),
         1
     );
@@ -171,57 +104,12 @@ TEST(MetricsJobCollector, InitObjectsAreSplitBySideAndState)
     fixture f;
     f.store.upsert({"proj-a", "job-1"}, testing::fresh_full_job());
     const auto s = f.scrape();
+    EXPECT_EQ(value_of(s, "drs_job_init_objects", {{"object_type", "table"}, {"side", "source"}}), 120);
+    EXPECT_EQ(value_of(s, "drs_job_init_objects", {{"object_type", "table"}, {"side", "target"}}), 118);
+    EXPECT_EQ(value_of(s, "drs_job_init_complete", {{"object_type", "table"}}), 1);
+    EXPECT_EQ(value_of(s, "drs_job_init_complete", {{"object_type", "view"}}), 0);
     EXPECT_EQ(
-        value_of(
-            s,
-            "drs_job_init_objects",
-            {
-                {"object_type", "table" },
-                {"side",        "source"}
-    }
-        ),
-        120
-    );
-    EXPECT_EQ(
-        value_of(
-            s,
-            "drs_job_init_objects",
-            {
-                {"object_type", "table" },
-                {"side",        "target"}
-    }
-        ),
-        118
-    );
-    EXPECT_EQ(
-        value_of(
-            s,
-            "drs_job_init_complete",
-            {
-                {"object_type", "table"}
-    }
-        ),
-        1
-    );
-    EXPECT_EQ(
-        value_of(
-            s,
-            "drs_job_init_complete",
-            {
-                {"object_type", "view"}
-    }
-        ),
-        0
-    );
-    EXPECT_EQ(
-        value_of(
-            s,
-            "drs_job_init_detail_objects",
-            {
-                {"object_type", "view"       },
-                {"state",       "in_progress"}
-    }
-        ),
+        value_of(s, "drs_job_init_detail_objects", {{"object_type", "view"}, {"state", "in_progress"}}),
         4
     );
 }
@@ -231,36 +119,9 @@ TEST(MetricsJobCollector, CollectStatusSetsExactlyOneOfThreeToOne)
     fixture f;
     f.store.upsert({"proj-a", "job-1"}, testing::fresh_full_job());
     const auto s = f.scrape();
-    EXPECT_EQ(
-        value_of(
-            s,
-            "drs_job_objects_collect_status",
-            {
-                {"status", "success"}
-    }
-        ),
-        1
-    );
-    EXPECT_EQ(
-        value_of(
-            s,
-            "drs_job_objects_collect_status",
-            {
-                {"status", "pending"}
-    }
-        ),
-        0
-    );
-    EXPECT_EQ(
-        value_of(
-            s,
-            "drs_job_objects_collect_status",
-            {
-                {"status", "failed"}
-    }
-        ),
-        0
-    );
+    EXPECT_EQ(value_of(s, "drs_job_objects_collect_status", {{"status", "success"}}), 1);
+    EXPECT_EQ(value_of(s, "drs_job_objects_collect_status", {{"status", "pending"}}), 0);
+    EXPECT_EQ(value_of(s, "drs_job_objects_collect_status", {{"status", "failed"}}), 0);
 }
 
 TEST(MetricsJobCollector, AStaleJobKeepsOnlyItsIdentityStaleFlagAndLastRefresh)
@@ -306,27 +167,8 @@ TEST(MetricsJobCollector, AnErasedJobDisappearsFromTheNextScrape)
     const auto s = f.scrape();
     for (const auto& x : s)
         EXPECT_NE(x.labels.count("job_id") ? x.labels.at("job_id") : "", "job-1") << x.name;
-    EXPECT_EQ(
-        find(
-            s,
-            "drs_job_info",
-            {
-                {"job_id", "job-2"}
-    }
-        ).size(),
-        1u
-    );
-    EXPECT_EQ(
-        value_of(
-            s,
-            "drs_monitor_jobs",
-            {
-                {"project", "proj-a"     },
-                {"source",  "async_batch"}
-    }
-        ),
-        1
-    );
+    EXPECT_EQ(find(s, "drs_job_info", {{"job_id", "job-2"}}).size(), 1u);
+    EXPECT_EQ(value_of(s, "drs_monitor_jobs", {{"project", "proj-a"}, {"source", "async_batch"}}), 1);
 }
 
 TEST(MetricsJobCollector, AbsentValuesAreOmittedAndNaNIsNeverEmitted)
@@ -357,39 +199,9 @@ TEST(MetricsJobCollector, CountsJobsPerAsyncBatchAndPerProjectSource)
     f.store.upsert({"proj-a", "job-2"}, batch);
     f.store.upsert({"proj-b", "job-3"}, state::job_state{});
     const auto s = f.scrape();
-    EXPECT_EQ(
-        value_of(
-            s,
-            "drs_async_batch_jobs",
-            {
-                {"project",      "proj-a" },
-                {"async_job_id", "async-1"}
-    }
-        ),
-        2
-    );
-    EXPECT_EQ(
-        value_of(
-            s,
-            "drs_monitor_jobs",
-            {
-                {"project", "proj-a"     },
-                {"source",  "async_batch"}
-    }
-        ),
-        2
-    );
-    EXPECT_EQ(
-        value_of(
-            s,
-            "drs_monitor_jobs",
-            {
-                {"project", "proj-b"},
-                {"source",  "config"}
-    }
-        ),
-        1
-    );
+    EXPECT_EQ(value_of(s, "drs_async_batch_jobs", {{"project", "proj-a"}, {"async_job_id", "async-1"}}), 2);
+    EXPECT_EQ(value_of(s, "drs_monitor_jobs", {{"project", "proj-a"}, {"source", "async_batch"}}), 2);
+    EXPECT_EQ(value_of(s, "drs_monitor_jobs", {{"project", "proj-b"}, {"source", "config"}}), 1);
 }
 
 TEST(MetricsJobCollector, HelpTextNamesTheSourceAndBackgroundPolling)

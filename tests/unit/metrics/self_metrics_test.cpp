@@ -25,12 +25,10 @@ TEST(MetricsSelf, BuildInfoCarriesTheGivenLabels)
         value_of(
             s,
             "drs_monitor_build_info",
-            {
-                {"version",       "1.2.3"     },
-                {"revision",      "abc123"    },
-                {"compiler",      "gcc-12.2.0"},
-                {"boost_version", "1.81"      }
-    }
+            {{"version", "1.2.3"},
+             {"revision", "abc123"},
+             {"compiler", "gcc-12.2.0"},
+             {"boost_version", "1.81"}}
         ),
         1
     );
@@ -51,67 +49,12 @@ TEST(MetricsSelf, RequestsAreCountedByCodeAndTimedInTheDocumentedBuckets)
     m.observe_request("p", "batch-status", "200", 3);
     m.observe_request("p", "batch-status", "timeout", 10);
     const auto s = scrape(m);
-    EXPECT_EQ(
-        value_of(
-            s,
-            "drs_monitor_api_requests_total",
-            {
-                {"api",  "batch-status"},
-                {"code", "200"         }
-    }
-        ),
-        2
-    );
-    EXPECT_EQ(
-        value_of(
-            s,
-            "drs_monitor_api_requests_total",
-            {
-                {"code", "timeout"}
-    }
-        ),
-        1
-    );
-    EXPECT_EQ(
-        value_of(
-            s,
-            "drs_monitor_api_request_duration_seconds_count",
-            {
-                {"project", "p"}
-    }
-        ),
-        3
-    );
-    EXPECT_EQ(
-        value_of(
-            s,
-            "drs_monitor_api_request_duration_seconds_bucket",
-            {
-                {"le", "0.1"}
-    }
-        ),
-        1
-    );
-    EXPECT_EQ(
-        value_of(
-            s,
-            "drs_monitor_api_request_duration_seconds_bucket",
-            {
-                {"le", "5"}
-    }
-        ),
-        2
-    );
-    EXPECT_EQ(
-        value_of(
-            s,
-            "drs_monitor_api_request_duration_seconds_bucket",
-            {
-                {"le", "10"}
-    }
-        ),
-        3
-    );
+    EXPECT_EQ(value_of(s, "drs_monitor_api_requests_total", {{"api", "batch-status"}, {"code", "200"}}), 2);
+    EXPECT_EQ(value_of(s, "drs_monitor_api_requests_total", {{"code", "timeout"}}), 1);
+    EXPECT_EQ(value_of(s, "drs_monitor_api_request_duration_seconds_count", {{"project", "p"}}), 3);
+    EXPECT_EQ(value_of(s, "drs_monitor_api_request_duration_seconds_bucket", {{"le", "0.1"}}), 1);
+    EXPECT_EQ(value_of(s, "drs_monitor_api_request_duration_seconds_bucket", {{"le", "5"}}), 2);
+    EXPECT_EQ(value_of(s, "drs_monitor_api_request_duration_seconds_bucket", {{"le", "10"}}), 3);
     // 8 bounds plus +Inf.
     EXPECT_EQ(find(s, "drs_monitor_api_request_duration_seconds_bucket").size(), 9u);
 }
@@ -123,39 +66,12 @@ TEST(MetricsSelf, GaugesAndCountersReflectTheCalls)
     m.set_up("proj-b", false);
     m.config_reloaded(false, testing::at(1'700'000'500));
     const auto s = scrape(m);
-    EXPECT_EQ(
-        value_of(
-            s,
-            "drs_monitor_up",
-            {
-                {"project", "proj-a"}
-    }
-        ),
-        1
-    );
-    EXPECT_EQ(
-        value_of(
-            s,
-            "drs_monitor_up",
-            {
-                {"project", "proj-b"}
-    }
-        ),
-        0
-    );
+    EXPECT_EQ(value_of(s, "drs_monitor_up", {{"project", "proj-a"}}), 1);
+    EXPECT_EQ(value_of(s, "drs_monitor_up", {{"project", "proj-b"}}), 0);
     EXPECT_EQ(value_of(s, "drs_monitor_api_retries_total"), 1);
     EXPECT_EQ(value_of(s, "drs_monitor_api_throttled_total"), 1);
     EXPECT_EQ(value_of(s, "drs_monitor_auth_token_expiry_timestamp_seconds"), 1'700'086'400);
-    EXPECT_EQ(
-        value_of(
-            s,
-            "drs_monitor_events_total",
-            {
-                {"kind", "job_failed"}
-    }
-        ),
-        1
-    );
+    EXPECT_EQ(value_of(s, "drs_monitor_events_total", {{"kind", "job_failed"}}), 1);
     EXPECT_EQ(value_of(s, "drs_monitor_config_last_reload_successful"), 0);
     // A failed reload keeps the time of the last success.
     EXPECT_EQ(value_of(s, "drs_monitor_config_last_reload_success_timestamp_seconds"), 1'700'000'000);
@@ -169,16 +85,7 @@ TEST(MetricsSelf, ForgettingAProjectRemovesAllItsSeries)
     m.forget_project("proj-a");
     for (const auto& s : scrape(m))
         EXPECT_NE(s.labels.count("project") ? s.labels.at("project") : "", "proj-a") << s.name;
-    EXPECT_EQ(
-        value_of(
-            scrape(m),
-            "drs_monitor_up",
-            {
-                {"project", "proj-b"}
-    }
-        ),
-        1
-    );
+    EXPECT_EQ(value_of(scrape(m), "drs_monitor_up", {{"project", "proj-b"}}), 1);
 }
 
 }  // namespace

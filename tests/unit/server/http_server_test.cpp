@@ -270,12 +270,7 @@ TEST(HttpServer, GzipsLargeBodiesForClientsThatAcceptIt)
 {
     running_server server;
     client c(server.port());
-    auto res = c.get(
-        "/big",
-        {
-            {"Accept-Encoding", "deflate, gzip"}
-    }
-    );
+    auto res = c.get("/big", {{"Accept-Encoding", "deflate, gzip"}});
     EXPECT_EQ(res[http::field::content_encoding], "gzip");
     EXPECT_EQ(res[http::field::vary], "Accept-Encoding");
     EXPECT_LT(res.body().size(), 4000u);
@@ -289,19 +284,9 @@ TEST(HttpServer, SendsPlainBodiesWithoutGzipAcceptance)
     auto res = c.get("/big");
     EXPECT_EQ(res.count(http::field::content_encoding), 0u);
     EXPECT_EQ(res.body(), std::string(4000, 'a'));
-    res = c.get(
-        "/big",
-        {
-            {"Accept-Encoding", "gzip;q=0"}
-    }
-    );
+    res = c.get("/big", {{"Accept-Encoding", "gzip;q=0"}});
     EXPECT_EQ(res.count(http::field::content_encoding), 0u);
-    res = c.get(
-        "/hello",
-        {
-            {"Accept-Encoding", "gzip"}
-    }
-    );
+    res = c.get("/hello", {{"Accept-Encoding", "gzip"}});
     EXPECT_EQ(res.count(http::field::content_encoding), 0u);
     EXPECT_EQ(res.body(), "hello");
 }
@@ -312,12 +297,7 @@ TEST(HttpServer, NeverGzipsWhenDisabled)
     opts.gzip = false;
     running_server server(opts);
     client c(server.port());
-    auto res = c.get(
-        "/big",
-        {
-            {"Accept-Encoding", "gzip"}
-    }
-    );
+    auto res = c.get("/big", {{"Accept-Encoding", "gzip"}});
     EXPECT_EQ(res.count(http::field::content_encoding), 0u);
     EXPECT_EQ(res.body().size(), 4000u);
 }
@@ -328,12 +308,7 @@ TEST(HttpServer, AnswersOversizedHeadersWith431)
     opts.max_header_bytes = 1024;
     running_server server(opts);
     client c(server.port());
-    auto res = c.get(
-        "/hello",
-        {
-            {"X-Padding", std::string(4000, 'p')}
-    }
-    );
+    auto res = c.get("/hello", {{"X-Padding", std::string(4000, 'p')}});
     EXPECT_EQ(res.result_int(), 431u);
     EXPECT_TRUE(c.closed_by_server());
 }
@@ -427,58 +402,17 @@ std::string basic(const std::string& user, const std::string& password)
 
 TEST(HttpServer, RequiresBasicAuthWhenUsersAreConfigured)
 {
-    running_server server(
-        {
-    },
-        with_users({{"alice", bcrypt_hash("wonderland")}})
-    );
+    running_server server({}, with_users({{"alice", bcrypt_hash("wonderland")}}));
     client c(server.port());
-    EXPECT_EQ(
-        c.get(
-             "/hello",
-             {
-                 {"Authorization", basic("alice", "wonderland")}
-    }
-        ).result_int(),
-        200u
-    );
+    EXPECT_EQ(c.get("/hello", {{"Authorization", basic("alice", "wonderland")}}).result_int(), 200u);
     // Served from the verification cache the second time.
-    EXPECT_EQ(
-        c.get(
-             "/hello",
-             {
-                 {"Authorization", basic("alice", "wonderland")}
-    }
-        ).result_int(),
-        200u
-    );
-    auto wrong = c.get(
-        "/hello",
-        {
-            {"Authorization", basic("alice", "looking-glass")}
-    }
-    );
+    EXPECT_EQ(c.get("/hello", {{"Authorization", basic("alice", "wonderland")}}).result_int(), 200u);
+    auto wrong = c.get("/hello", {{"Authorization", basic("alice", "looking-glass")}});
     EXPECT_EQ(wrong.result_int(), 401u);
     EXPECT_EQ(wrong[http::field::www_authenticate], "Basic realm=\"drs-monitor\"");
-    EXPECT_EQ(
-        c.get(
-             "/hello",
-             {
-                 {"Authorization", basic("bob", "wonderland")}
-    }
-        ).result_int(),
-        401u
-    );
+    EXPECT_EQ(c.get("/hello", {{"Authorization", basic("bob", "wonderland")}}).result_int(), 401u);
     EXPECT_EQ(c.get("/hello").result_int(), 401u);
-    EXPECT_EQ(
-        c.get(
-             "/hello",
-             {
-                 {"Authorization", "Bearer token"}
-    }
-        ).result_int(),
-        401u
-    );
+    EXPECT_EQ(c.get("/hello", {{"Authorization", "Bearer token"}}).result_int(), 401u);
     server.stop_and_wait();
     EXPECT_EQ(server.log_text().find("wonderland"), std::string::npos);
 }
@@ -487,20 +421,10 @@ TEST(HttpServer, SwitchesBasicAuthOnAtReload)
 {
     running_server server;
     EXPECT_EQ(client(server.port()).get("/hello").result_int(), 200u);
-    ASSERT_TRUE(server.reload(with_users({
-        {"alice", bcrypt_hash("wonderland")}
-    })));
+    ASSERT_TRUE(server.reload(with_users({{"alice", bcrypt_hash("wonderland")}})));
     client c(server.port());
     EXPECT_EQ(c.get("/hello").result_int(), 401u);
-    EXPECT_EQ(
-        c.get(
-             "/hello",
-             {
-                 {"Authorization", basic("alice", "wonderland")}
-    }
-        ).result_int(),
-        200u
-    );
+    EXPECT_EQ(c.get("/hello", {{"Authorization", basic("alice", "wonderland")}}).result_int(), 200u);
 }
 
 TEST(HttpServer, KeepsThePreviousConfigWhenAReloadFails)
@@ -517,10 +441,7 @@ TEST(HttpServer, KeepsThePreviousConfigWhenAReloadFails)
 TEST(HttpServer, AddsTheConfiguredResponseHeaders)
 {
     web_config cfg;
-    cfg.http_server_config.headers = {
-        {"X-Frame-Options",        "deny"   },
-        {"X-Content-Type-Options", "nosniff"}
-    };
+    cfg.http_server_config.headers = {{"X-Frame-Options", "deny"}, {"X-Content-Type-Options", "nosniff"}};
     running_server server({}, cfg);
     client c(server.port());
     auto res = c.get("/nope");

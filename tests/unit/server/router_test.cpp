@@ -125,14 +125,8 @@ TEST(RequestTarget, RejectsMalformedEscapesAndRelativeTargets)
 TEST(Request, FindsHeadersCaseInsensitivelyAndQueryParameters)
 {
     request req;
-    req.headers = {
-        {"Content-Type", "text/plain"},
-        {"X-Trace",      "1"         }
-    };
-    req.query = {
-        {"limit", "10"},
-        {"limit", "20"}
-    };
+    req.headers = {{"Content-Type", "text/plain"}, {"X-Trace", "1"}};
+    req.query = {{"limit", "10"}, {"limit", "20"}};
     EXPECT_EQ(req.header("content-type"), "text/plain");
     EXPECT_EQ(req.header("missing"), "");
     EXPECT_EQ(req.query_param("limit"), "10");

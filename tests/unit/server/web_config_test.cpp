@@ -223,8 +223,8 @@ TEST(WebConfig, ValidatesEachHeaderNameAndValueBuiltInCode)
 {
     web_config cfg;
     cfg.http_server_config.headers = {
-        {"X-Frame-Options",         "SameOrigin"        },
-        {"X-Content-Type-Options",  "nosniff"           },
+        {"X-Frame-Options", "SameOrigin"},
+        {"X-Content-Type-Options", "nosniff"},
         {"Content-Security-Policy", "default-src 'self'"},
     };
     EXPECT_TRUE(drsmon::server::validate_web_config(cfg));

@@ -27,11 +27,7 @@ inline job_state full_job()
     s.status_changed_at = at(1'700'000'100);
     s.status_changes = 3;
     s.progress_ratio = 0.75;
-    s.phases = {
-        {"struct", 1.0 },
-        {"data",   0.5 },
-        {"index",  0.25}
-    };
+    s.phases = {{"struct", 1.0}, {"data", 0.5}, {"index", 0.25}};
     s.delay_seconds = 12.5;
     s.remaining_seconds = 300;
     s.precheck.present = true;
@@ -41,8 +37,8 @@ inline job_state full_job()
     s.precheck.progress_ratio = 1.0;
     s.precheck.items = {
         {"source_db_connectivity", "connectivity", "PASSED"},
-        {"ttl_indexes",            "objects",      "ALARM" },
-        {"binlog_format",          "config",       "FAILED"},
+        {"ttl_indexes", "objects", "ALARM"},
+        {"binlog_format", "config", "FAILED"},
     };
     s.init["table"] = init_object{2, 120, 118, 100, 20};
     s.init["view"] = init_object{1, 7, 3, 3, 4};

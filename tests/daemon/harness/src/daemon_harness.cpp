@@ -394,16 +394,7 @@ http_result http_get(
 
 http_result http_post(std::uint16_t port, const std::string& target, const std::string& body)
 {
-    return exchange(
-        port,
-        "POST",
-        target,
-        {
-            {"Content-Type", "application/json"}
-    },
-        body,
-        true
-    );
+    return exchange(port, "POST", target, {{"Content-Type", "application/json"}}, body, true);
 }
 
 std::string drs_monitor_path() { return DRSMON_MONITOR_PATH; }
@@ -764,12 +755,8 @@ std::unique_ptr<sim::simulator> start_simulator(
     o.world.seed = seed;
     o.world.jobs = n;
     o.world.speed = speed;
-    o.router.access_keys = {
-        {"HPUASIMACCESSKEY0001", "simSecretKey+/0123456789"}
-    };
-    o.router.iam_users = {
-        {"monitor", "monitor-password"}
-    };
+    o.router.access_keys = {{"HPUASIMACCESSKEY0001", "simSecretKey+/0123456789"}};
+    o.router.iam_users = {{"monitor", "monitor-password"}};
     if (!scenario_file.empty())
     {
         std::string path = scenario_file;
