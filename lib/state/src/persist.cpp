@@ -435,14 +435,9 @@ core::result<loaded_state> parse_state(std::string_view text, const std::string&
     return out;
 }
 
-core::result<void> save(const store& s, std::uint64_t next_event_seq, const std::string& path)
+// Writes all of `text` to `fd`, retrying on EINTR and short writes. Returns 0 or the errno.
+static int write_all(int fd, std::string_view text)
 {
-    const std::string text = serialize_state(s, next_event_seq);
-    const std::string tmp = path + ".tmp";
-
-    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0)
-        return io_error(tmp, "open", errno);
     std::size_t written = 0;
     while (written < text.size())
     {
@@ -451,12 +446,26 @@ core::result<void> save(const store& s, std::uint64_t next_event_seq, const std:
         {
             if (errno == EINTR)
                 continue;
-            const int err = errno;
-            ::close(fd);
-            ::unlink(tmp.c_str());
-            return io_error(tmp, "write", err);
+            return errno;
         }
         written += static_cast<std::size_t>(n);
+    }
+    return 0;
+}
+
+core::result<void> save(const store& s, std::uint64_t next_event_seq, const std::string& path)
+{
+    const std::string text = serialize_state(s, next_event_seq);
+    const std::string tmp = path + ".tmp";
+
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return io_error(tmp, "open", errno);
+    if (const int err = write_all(fd, text); err != 0)
+    {
+        ::close(fd);
+        ::unlink(tmp.c_str());
+        return io_error(tmp, "write", err);
     }
     if (::fsync(fd) != 0)
     {
@@ -544,19 +553,10 @@ core::result<void> append_journal(
     const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
     if (fd < 0)
         return io_error(path, "open", errno);
-    std::size_t written = 0;
-    while (written < text.size())
+    if (const int err = write_all(fd, text); err != 0)
     {
-        const ssize_t n = ::write(fd, text.data() + written, text.size() - written);
-        if (n < 0)
-        {
-            if (errno == EINTR)
-                continue;
-            const int err = errno;
-            ::close(fd);
-            return io_error(path, "write", err);
-        }
-        written += static_cast<std::size_t>(n);
+        ::close(fd);
+        return io_error(path, "write", err);
     }
     if (::close(fd) != 0)
         return io_error(path, "close", errno);
