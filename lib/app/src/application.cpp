@@ -1,4 +1,5 @@
 #include "drsmon/app/application.hpp"
+#include "drsmon/app/metrics_endpoint.hpp"
 #include "drsmon/app/sd_notify.hpp"
 #include "drsmon/client/drs_client.hpp"
 #include "drsmon/config/secrets.hpp"
@@ -20,6 +21,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
 
@@ -209,6 +211,10 @@ struct application::impl
     std::shared_ptr<metrics::self_metrics> self;
     std::shared_ptr<metrics::job_collector> jobs_collector;
     std::shared_ptr<metrics::process_collector> process = std::make_shared<metrics::process_collector>();
+    // Compresses /metrics bodies off the io_context thread (metrics_endpoint); created with the
+    // server, so --once runs no extra threads. Declared after ioc: destroyed (joined) before it.
+    std::unique_ptr<asio::thread_pool> compress_pool;
+    std::unique_ptr<app::metrics_endpoint> metrics_http;
     std::unique_ptr<server::http_server> http;
     std::map<std::string, project_runtime> projects;
     std::set<state::job_key> restored;  // jobs loaded from state.json, until their first status round
@@ -591,6 +597,11 @@ struct application::impl
         {
             log->info("msg=\"configuration reloaded\" projects={}", projects.size());
             self->config_reloaded(true, clock.now());
+            metrics::job_collector_options jo;
+            jo.max_staleness = cfg.global.max_staleness;
+            jobs_collector->set_options(jo);
+            if (metrics_http)
+                metrics_http->invalidate();
         }
         if (!cli.web_config_file.empty() && http)
         {
@@ -694,14 +705,15 @@ struct application::impl
 
     // ---- HTTP -----------------------------------------------------------------
 
-    std::string render_metrics()
+    // The monitor's own families, rendered for every scrape after the cached job families.
+    std::string render_self_metrics()
     {
         for (auto& [name, rt] : projects)
         {
             if (auto exp = rt.client->token_expiry())
                 self->set_token_expiry(name, *exp);
         }
-        return metrics::render_text({jobs_collector, self->collectable(), process});
+        return metrics::render_text({self->collectable(), process});
     }
 
     std::string landing_page()
@@ -748,11 +760,9 @@ struct application::impl
             rep.body = landing_page();
             co_return rep;
         });
-        r.add("GET", cli.telemetry_path, [this](server::request) -> awaitable<server::reply> {
-            server::reply rep;
-            rep.content_type = "text/plain; version=0.0.4; charset=utf-8";
-            rep.body = render_metrics();
-            co_return rep;
+        r.add("GET", cli.telemetry_path, [this](server::request req) -> awaitable<server::reply> {
+            auto answer = metrics_http->serve(std::move(req));
+            co_return co_await std::move(answer);
         });
         r.add("GET", "/-/healthy", [](server::request) -> awaitable<server::reply> {
             server::reply rep;
@@ -838,6 +848,15 @@ struct application::impl
         server::server_options so;
         so.listen_address = cli.listen_address;
         http = std::make_unique<server::http_server>(ioc.get_executor(), so, log);
+        compress_pool = std::make_unique<asio::thread_pool>(2);
+        metrics_http = std::make_unique<app::metrics_endpoint>(
+            ioc.get_executor(),
+            compress_pool->get_executor(),
+            store,
+            *jobs_collector,
+            clock,
+            [this] { return render_self_metrics(); }
+        );
         if (!cli.web_config_file.empty())
         {
             auto wc = server::load_web_config(cli.web_config_file);

@@ -1,322 +1,266 @@
 #include "drsmon/metrics/job_collector.hpp"
 
-#include <cctype>
+#include <charconv>
 #include <cmath>
-#include <functional>
-#include <map>
-#include <stdexcept>
-#include <string>
+#include <cstring>
+#include <limits>
 #include <string_view>
 
 namespace drsmon::metrics {
 
 namespace {
 
-using prometheus::ClientMetric;
-using prometheus::MetricFamily;
-using prometheus::MetricType;
-
-constexpr const char* polled = " Value from background polling, not fetched at scrape time.";
+constexpr std::string_view polled = " Value from background polling, not fetched at scrape time.";
 
 struct family_spec
 {
     const char* name;
-    MetricType type;
+    const char* type;
     const char* help;
 };
 
-// Declaration order is exposition order.
+// Declaration order is exposition order; `family` below indexes it.
 const family_spec specs[] = {
     {"drs_job_info",
-     MetricType::Gauge,
+     "gauge",
      "Job identity, always 1 (name, db_use_type, engine_type, task_type, job_direction, parent_id from v3 "
      "batch-detail / POST /v3/{project_id}/jobs / v5 job detail; async_job_id from v5 batch-async-jobs)."},
     {"drs_job_status",
-     MetricType::Gauge,
+     "gauge",
      "Current job status as a label, always 1 (v3 batch-status results[].status)."},
     {"drs_job_failed",
-     MetricType::Gauge,
+     "gauge",
      "1 when the job status ends in _FAILED, else 0 (v3 batch-status results[].status)."},
     {"drs_job_progress_ratio",
-     MetricType::Gauge,
+     "gauge",
      "Overall progress 0..1 (v3 batch-progress results[].progress / 100)."},
     {"drs_job_phase_progress_ratio",
-     MetricType::Gauge,
+     "gauge",
      "Progress of one phase 0..1 (v3 batch-progress results[].progress_map.<phase>.completed / 100)."},
     {"drs_job_replication_delay_seconds",
-     MetricType::Gauge,
+     "gauge",
      "Incremental replication delay in seconds (v3 batch-progress incre_trans_delay, v5 "
      "progress_info.incr_trans_delay); "
      "absent when not applicable (-1)."},
     {"drs_job_remaining_seconds",
-     MetricType::Gauge,
+     "gauge",
      "Estimated remaining time in seconds (v3 batch-progress remaining_time)."},
-    {"drs_job_created_timestamp_seconds",
-     MetricType::Gauge,
-     "Job creation time (v3 batch-detail create_time)."},
+    {"drs_job_created_timestamp_seconds", "gauge", "Job creation time (v3 batch-detail create_time)."},
     {"drs_job_status_last_change_timestamp_seconds",
-     MetricType::Gauge,
+     "gauge",
      "When the monitor observed the latest status change (successive v3 batch-status results[].status)."},
     {"drs_job_last_refresh_timestamp_seconds",
-     MetricType::Gauge,
+     "gauge",
      "When the monitor last refreshed the job from any DRS API."},
     {"drs_job_status_changes_total",
-     MetricType::Counter,
+     "counter",
      "Status transitions observed by the monitor (successive v3 batch-status results[].status), kept across "
      "restarts."},
     {"drs_job_stale",
-     MetricType::Gauge,
+     "gauge",
      "1 when the job was not refreshed within the staleness limit; its value series are then withdrawn."},
     {"drs_job_api_error",
-     MetricType::Gauge,
+     "gauge",
      "Per-job error reported inside a DRS API response (results[].error_code of the v3 batch APIs), always "
      "1."},
     {"drs_job_precheck_complete",
-     MetricType::Gauge,
+     "gauge",
      "1 when the pre-check finished (v3 batch-precheck-result results[].process = 100%)."},
     {"drs_job_precheck_passed",
-     MetricType::Gauge,
+     "gauge",
      "1 when every pre-check item passed (v3 batch-precheck-result results[].result)."},
     {"drs_job_precheck_passed_ratio",
-     MetricType::Gauge,
+     "gauge",
      "Passed share of the pre-check 0..1 (v3 batch-precheck-result results[].total_passed_rate / 100)."},
     {"drs_job_precheck_items",
-     MetricType::Gauge,
+     "gauge",
      "Pre-check items by result: passed, alarm, failed (v3 batch-precheck-result precheck_result[].result)."},
     {"drs_job_precheck_item_not_passed",
-     MetricType::Gauge,
+     "gauge",
      "1 for each pre-check item whose result is not PASSED (v3 batch-precheck-result precheck_result[] item, "
      "group, result)."},
     {"drs_job_init_objects",
-     MetricType::Gauge,
+     "gauge",
      "DR initialisation object count per type; side=source is src_count, side=target is dst_count "
      "(v3 batch-struct-process struct_process.result[])."},
     {"drs_job_init_complete",
-     MetricType::Gauge,
+     "gauge",
      "1 when DR initialisation of the object type is complete (v3 batch-struct-process "
      "struct_process.result[].status = 2)."},
     {"drs_job_init_detail_objects",
-     MetricType::Gauge,
+     "gauge",
      "DR initialisation objects per type by state complete or in_progress (v3 batch-struct-detail "
      "struct_detail.list[].progress)."},
     {"drs_job_node_cpu_ratio",
-     MetricType::Gauge,
+     "gauge",
      "Replication node CPU utilisation 0..1 (v5 job detail metrics.cpu_util / 100)."},
     {"drs_job_node_memory_ratio",
-     MetricType::Gauge,
+     "gauge",
      "Replication node memory utilisation 0..1 (v5 job detail metrics.mem_util / 100)."},
     {"drs_job_apply_rows_per_second",
-     MetricType::Gauge,
+     "gauge",
      "Rows applied per second (v5 job detail metrics.apply_rows_rate)."},
     {"drs_job_apply_transactions_per_second",
-     MetricType::Gauge,
+     "gauge",
      "Transactions applied per second (v5 job detail metrics.apply_transactions_rate)."},
     {"drs_job_node_network_receive_bytes_per_second",
-     MetricType::Gauge,
+     "gauge",
      "Node network receive rate in bytes/s (v5 job detail metrics.network_incoming_bytes_rate)."},
     {"drs_job_node_network_transmit_bytes_per_second",
-     MetricType::Gauge,
+     "gauge",
      "Node network transmit rate in bytes/s (v5 job detail metrics.network_outgoing_bytes_rate)."},
     {"drs_job_node_disk_read_bytes_per_second",
-     MetricType::Gauge,
+     "gauge",
      "Node disk read rate in bytes/s (v5 job detail metrics.disk_read_bytes_rate)."},
     {"drs_job_node_disk_write_bytes_per_second",
-     MetricType::Gauge,
+     "gauge",
      "Node disk write rate in bytes/s (v5 job detail metrics.disk_write_bytes_rate)."},
     {"drs_job_objects_collect_status",
-     MetricType::Gauge,
+     "gauge",
      "Database-object collection status; the current one of pending, success, failed is 1 "
      "(v5.1 db-objects/collect and v5 db-objects/collection-status status)."},
     {"drs_job_objects_collect_last_success_timestamp_seconds",
-     MetricType::Gauge,
+     "gauge",
      "When a database-object collection last succeeded (v5 db-objects/collection-status status = success)."},
     {"drs_async_batch_jobs",
-     MetricType::Gauge,
+     "gauge",
      "Jobs known to belong to an asynchronous creation batch (v5 batch-async-jobs/{async_job_id} jobs[])."},
     {"drs_monitor_jobs",
-     MetricType::Gauge,
+     "gauge",
      "Jobs tracked by the monitor per project and source (config: listed in the configuration; async_batch: "
      "discovered through v5 batch-async-jobs)."},
 };
 
-class family_set
+enum family : std::size_t
 {
-public:
-    family_set()
-    {
-        for (const auto& s : specs)
-        {
-            MetricFamily f;
-            f.name = s.name;
-            f.type = s.type;
-            f.help = std::string(s.help) + polled;
-            index_[s.name] = families_.size();
-            families_.push_back(std::move(f));
-        }
-    }
-
-    // Adds a sample; non-finite values are dropped so NaN never reaches the exposition.
-    void add(const char* name, std::vector<ClientMetric::Label> labels, double value)
-    {
-        if (!std::isfinite(value))
-            return;
-        const auto it = index_.find(std::string_view(name));
-        if (it == index_.end())
-            throw std::out_of_range(std::string("unknown metric family ") + name);
-        auto& f = families_[it->second];
-        ClientMetric m;
-        m.label = std::move(labels);
-        if (f.type == MetricType::Counter)
-            m.counter.value = value;
-        else
-            m.gauge.value = value;
-        f.metric.push_back(std::move(m));
-    }
-
-    std::vector<MetricFamily> take()
-    {
-        std::vector<MetricFamily> out;
-        for (auto& f : families_)
-            if (!f.metric.empty())
-                out.push_back(std::move(f));
-        return out;
-    }
-
-private:
-    std::vector<MetricFamily> families_;
-    std::map<std::string, std::size_t, std::less<>> index_;
+    f_info,
+    f_status,
+    f_failed,
+    f_progress,
+    f_phase_progress,
+    f_delay,
+    f_remaining,
+    f_created,
+    f_status_last_change,
+    f_last_refresh,
+    f_status_changes,
+    f_stale,
+    f_api_error,
+    f_precheck_complete,
+    f_precheck_passed,
+    f_precheck_passed_ratio,
+    f_precheck_items,
+    f_precheck_item_not_passed,
+    f_init_objects,
+    f_init_complete,
+    f_init_detail_objects,
+    f_node_cpu,
+    f_node_memory,
+    f_apply_rows,
+    f_apply_transactions,
+    f_network_receive,
+    f_network_transmit,
+    f_disk_read,
+    f_disk_write,
+    f_collect_status,
+    f_collect_last_success,
+    f_async_batch_jobs,
+    f_monitor_jobs,
+    f_count
 };
+static_assert(f_count == job_collector::family_count);
+static_assert(std::size(specs) == job_collector::family_count);
 
-std::string lower(std::string s)
+// "# HELP …\n# TYPE …\n" of every family, escaped as the text format asks of HELP lines.
+const std::array<std::string, f_count>& headers()
 {
-    for (auto& c : s)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
-
-using labels_t = std::vector<ClientMetric::Label>;
-
-labels_t with(const labels_t& base, std::initializer_list<ClientMetric::Label> extra)
-{
-    labels_t out = base;
-    out.insert(out.end(), extra);
-    return out;
-}
-
-void add_optional(family_set& f, const char* name, const labels_t& labels, const std::optional<double>& v)
-{
-    if (v)
-        f.add(name, labels, *v);
-}
-
-void add_values(family_set& f, const labels_t& id, const state::job_state& s)
-{
-    if (!s.status.empty())
-    {
-        f.add("drs_job_status", with(id, {{"status", s.status}}), 1);
-        f.add("drs_job_failed", id, state::is_failed_status(s.status) ? 1 : 0);
-    }
-    add_optional(f, "drs_job_progress_ratio", id, s.progress_ratio);
-    for (const auto& [phase, ratio] : s.phases)
-        f.add("drs_job_phase_progress_ratio", with(id, {{"phase", phase}}), ratio);
-    add_optional(f, "drs_job_replication_delay_seconds", id, s.delay_seconds);
-    add_optional(f, "drs_job_remaining_seconds", id, s.remaining_seconds);
-    if (s.metadata.created)
-        f.add("drs_job_created_timestamp_seconds", id, core::to_unix_seconds(*s.metadata.created));
-    if (s.status_changed_at)
-        f.add(
-            "drs_job_status_last_change_timestamp_seconds",
-            id,
-            core::to_unix_seconds(*s.status_changed_at)
-        );
-    f.add("drs_job_status_changes_total", id, static_cast<double>(s.status_changes));
-    if (!s.api_error.empty())
-        f.add("drs_job_api_error", with(id, {{"error_code", s.api_error.code}}), 1);
-
-    if (s.precheck.present)
-    {
-        f.add("drs_job_precheck_complete", id, s.precheck.complete ? 1 : 0);
-        if (s.precheck.passed)
-            f.add("drs_job_precheck_passed", id, *s.precheck.passed ? 1 : 0);
-        add_optional(f, "drs_job_precheck_passed_ratio", id, s.precheck.passed_ratio);
-        std::map<std::string, int> by_result{{"passed", 0}, {"alarm", 0}, {"failed", 0}};
-        for (const auto& item : s.precheck.items)
+    static const auto all = [] {
+        std::array<std::string, f_count> out;
+        for (std::size_t i = 0; i < f_count; ++i)
         {
-            const auto result = lower(item.result);
-            ++by_result[result];
-            if (result != "passed")
-                f.add(
-                    "drs_job_precheck_item_not_passed",
-                    with(id, {{"item", item.item}, {"group", item.group}, {"result", result}}),
-                    1
-                );
+            auto& h = out[i];
+            h = "# HELP ";
+            h += specs[i].name;
+            h += ' ';
+            for (const char c : std::string_view(specs[i].help))
+            {
+                if (c == '\\')
+                    h += "\\\\";
+                else if (c == '\n')
+                    h += "\\n";
+                else
+                    h += c;
+            }
+            h += polled;
+            h += "\n# TYPE ";
+            h += specs[i].name;
+            h += ' ';
+            h += specs[i].type;
+            h += '\n';
         }
-        for (const auto& [result, count] : by_result)
-            f.add("drs_job_precheck_items", with(id, {{"result", result}}), count);
-    }
+        return out;
+    }();
+    return all;
+}
 
-    for (const auto& [type, obj] : s.init)
+// A label value escaped for the text format: backslash, double quote and line feed.
+void append_escaped(std::string& out, std::string_view v)
+{
+    std::size_t from = 0;
+    for (std::size_t i = 0; i < v.size(); ++i)
     {
-        if (obj.src_count)
-            f.add(
-                "drs_job_init_objects",
-                with(id, {{"object_type", type}, {"side", "source"}}),
-                double(*obj.src_count)
-            );
-        if (obj.dst_count)
-            f.add(
-                "drs_job_init_objects",
-                with(id, {{"object_type", type}, {"side", "target"}}),
-                double(*obj.dst_count)
-            );
-        if (obj.status)
-            f.add("drs_job_init_complete", with(id, {{"object_type", type}}), obj.complete() ? 1 : 0);
-        if (obj.detail_complete)
-            f.add(
-                "drs_job_init_detail_objects",
-                with(id, {{"object_type", type}, {"state", "complete"}}),
-                double(*obj.detail_complete)
-            );
-        if (obj.detail_in_progress)
-            f.add(
-                "drs_job_init_detail_objects",
-                with(id, {{"object_type", type}, {"state", "in_progress"}}),
-                double(*obj.detail_in_progress)
-            );
+        const char c = v[i];
+        if (c != '\\' && c != '"' && c != '\n')
+            continue;
+        out.append(v.data() + from, i - from);
+        out += '\\';
+        out += c == '\n' ? 'n' : c;
+        from = i + 1;
     }
+    out.append(v.data() + from, v.size() - from);
+}
 
-    add_optional(f, "drs_job_node_cpu_ratio", id, s.node.cpu_ratio);
-    add_optional(f, "drs_job_node_memory_ratio", id, s.node.memory_ratio);
-    add_optional(f, "drs_job_apply_rows_per_second", id, s.node.apply_rows_per_second);
-    add_optional(f, "drs_job_apply_transactions_per_second", id, s.node.apply_transactions_per_second);
-    add_optional(
-        f,
-        "drs_job_node_network_receive_bytes_per_second",
-        id,
-        s.node.network_receive_bytes_per_second
-    );
-    add_optional(
-        f,
-        "drs_job_node_network_transmit_bytes_per_second",
-        id,
-        s.node.network_transmit_bytes_per_second
-    );
-    add_optional(f, "drs_job_node_disk_read_bytes_per_second", id, s.node.disk_read_bytes_per_second);
-    add_optional(f, "drs_job_node_disk_write_bytes_per_second", id, s.node.disk_write_bytes_per_second);
+void append_label(std::string& out, std::string_view name, std::string_view value)
+{
+    out += ',';
+    out += name;
+    out += "=\"";
+    append_escaped(out, value);
+    out += '"';
+}
 
-    if (!s.collect.status.empty())
-        for (const char* st : {"pending", "success", "failed"})
-            f.add(
-                "drs_job_objects_collect_status",
-                with(id, {{"status", st}}),
-                s.collect.status == st ? 1 : 0
-            );
-    if (s.collect.last_success)
-        f.add(
-            "drs_job_objects_collect_last_success_timestamp_seconds",
-            id,
-            core::to_unix_seconds(*s.collect.last_success)
-        );
+// The value as prometheus-cpp's serializer writes it (%.16g): the same text as before this
+// renderer existed, and exact for integers below 10^15, which take the integer path.
+void append_value(std::string& out, double v)
+{
+    char buf[32];
+    std::to_chars_result r;
+    if (v == std::trunc(v) && std::fabs(v) < 1e15 && !(v == 0 && std::signbit(v)))
+        r = std::to_chars(buf, buf + sizeof buf, static_cast<std::int64_t>(v));
+    else
+        r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::general, 16);
+    out.append(buf, static_cast<std::size_t>(r.ptr - buf));
+}
+
+std::string_view lower_result(std::string_view raw, std::string& scratch)
+{
+    scratch.assign(raw);
+    for (auto& c : scratch)
+        if (c >= 'A' && c <= 'Z')
+            c = static_cast<char>(c - 'A' + 'a');
+    return scratch;
+}
+
+}  // namespace
+
+namespace {
+
+// Appends `} value\n`; non-finite values never get here (see sample()).
+void line_end(std::string& out, double v)
+{
+    out += "} ";
+    append_value(out, v);
+    out += '\n';
 }
 
 }  // namespace
@@ -330,48 +274,268 @@ job_collector::job_collector(
 {
 }
 
-std::vector<MetricFamily> job_collector::Collect() const
+job_collector::pass::pass(const job_collector& owner)
+    : owner_(&owner), generation_(owner.store_.generation()), now_(owner.clock_.now())
 {
-    family_set f;
-    const auto now = clock_.now();
-    std::map<std::pair<std::string, std::string>, int> async_batches;
+    for (std::size_t i = 0; i < f_count; ++i)
+        samples_[i].reserve(owner.last_sizes_[i]);
+}
 
-    store_.for_each([&](const state::job_key& key, const state::job_state& s) {
-        const labels_t id{{"project", key.project}, {"job_id", key.job_id}};
-        const auto& m = s.metadata;
-        f.add(
-            "drs_job_info",
-            with(
-                id,
-                {{"name", m.name},
-                 {"db_use_type", m.db_use_type},
-                 {"engine_type", m.engine_type},
-                 {"task_type", m.task_type},
-                 {"job_direction", m.job_direction},
-                 {"parent_id", m.parent_id},
-                 {"async_job_id", m.async_job_id}}
-            ),
-            1
-        );
-        if (!m.async_job_id.empty())
-            ++async_batches[{key.project, m.async_job_id}];
-        if (s.last_refresh)
-            f.add("drs_job_last_refresh_timestamp_seconds", id, core::to_unix_seconds(*s.last_refresh));
+std::string& job_collector::pass::line(std::size_t fam)
+{
+    std::string& out = samples_[fam];
+    if (out.empty())
+        out += headers()[fam];
+    out += specs[fam].name;
+    out += '{';
+    out += id_;
+    return out;
+}
 
-        const bool overdue = options_.max_staleness.count() > 0 && s.last_refresh &&
-                             now - *s.last_refresh > options_.max_staleness;
-        const bool stale = s.stale || overdue;
-        f.add("drs_job_stale", id, stale ? 1 : 0);
-        // Old values of a job we can no longer see would look current; withdraw them.
-        if (!stale)
-            add_values(f, id, s);
-    });
+bool job_collector::pass::step(std::size_t max_jobs)
+{
+    if (done_)
+        return true;
+    if (max_jobs == 0)
+        max_jobs = 1;
+    const state::job_key* last = nullptr;
+    const auto n = owner_->store_.for_each_after(
+        last_ ? &*last_ : nullptr,
+        max_jobs,
+        [&](const state::job_key& key, const state::job_state& s) {
+            render_job(key, s);
+            last = &key;
+        }
+    );
+    if (last)
+        last_ = *last;
+    if (n == max_jobs)
+        return false;
 
-    for (const auto& [k, n] : async_batches)
-        f.add("drs_async_batch_jobs", {{"project", k.first}, {"async_job_id", k.second}}, n);
-    for (const auto& [k, n] : store_.count_by_project_and_source())
-        f.add("drs_monitor_jobs", {{"project", k.first}, {"source", k.second}}, double(n));
-    return f.take();
+    // Every job is rendered: the per-batch and per-source counts of the jobs seen.
+    for (const auto& [k, count] : async_batches_)
+    {
+        std::string& out = samples_[f_async_batch_jobs];
+        if (out.empty())
+            out += headers()[f_async_batch_jobs];
+        out += specs[f_async_batch_jobs].name;
+        out += "{project=\"";
+        append_escaped(out, k.first);
+        out += '"';
+        append_label(out, "async_job_id", k.second);
+        line_end(out, static_cast<double>(count));
+    }
+    for (const auto& [k, count] : by_source_)
+    {
+        std::string& out = samples_[f_monitor_jobs];
+        if (out.empty())
+            out += headers()[f_monitor_jobs];
+        out += specs[f_monitor_jobs].name;
+        out += "{project=\"";
+        append_escaped(out, k.first);
+        out += '"';
+        append_label(out, "source", k.second);
+        line_end(out, static_cast<double>(count));
+    }
+    done_ = true;
+    return true;
+}
+
+std::vector<std::string> job_collector::pass::take()
+{
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < f_count; ++i)
+    {
+        owner_->last_sizes_[i] = samples_[i].size();
+        if (!samples_[i].empty())
+            out.push_back(std::move(samples_[i]));
+        samples_[i] = {};
+    }
+    return out;
+}
+
+void job_collector::pass::render_job(const state::job_key& key, const state::job_state& s)
+{
+    id_.clear();
+    id_ += "project=\"";
+    append_escaped(id_, key.project);
+    id_ += "\",job_id=\"";
+    append_escaped(id_, key.job_id);
+    id_ += '"';
+
+    // A sample without extra labels; non-finite values are dropped so NaN never reaches the text.
+    auto sample = [this](family fam, double v) {
+        if (!std::isfinite(v))
+            return;
+        std::string& out = line(fam);
+        line_end(out, v);
+    };
+    auto optional_sample = [&](family fam, const std::optional<double>& v) {
+        if (v)
+            sample(fam, *v);
+    };
+    auto labelled = [this](family fam, std::string_view name, std::string_view value, double v) {
+        if (!std::isfinite(v))
+            return;
+        std::string& out = line(fam);
+        append_label(out, name, value);
+        line_end(out, v);
+    };
+    auto labelled2 = [this](
+                         family fam,
+                         std::string_view n1,
+                         std::string_view v1,
+                         std::string_view n2,
+                         std::string_view v2,
+                         double v
+                     ) {
+        if (!std::isfinite(v))
+            return;
+        std::string& out = line(fam);
+        append_label(out, n1, v1);
+        append_label(out, n2, v2);
+        line_end(out, v);
+    };
+
+    const auto& m = s.metadata;
+    {
+        std::string& out = line(f_info);
+        append_label(out, "name", m.name);
+        append_label(out, "db_use_type", m.db_use_type);
+        append_label(out, "engine_type", m.engine_type);
+        append_label(out, "task_type", m.task_type);
+        append_label(out, "job_direction", m.job_direction);
+        append_label(out, "parent_id", m.parent_id);
+        append_label(out, "async_job_id", m.async_job_id);
+        line_end(out, 1);
+    }
+    if (!m.async_job_id.empty())
+        ++async_batches_[{key.project, m.async_job_id}];
+    ++by_source_[{key.project, s.source}];
+    if (s.last_refresh)
+        sample(f_last_refresh, core::to_unix_seconds(*s.last_refresh));
+
+    const auto& limit = owner_->options_.max_staleness;
+    const bool overdue = limit.count() > 0 && s.last_refresh && now_ - *s.last_refresh > limit;
+    const bool stale = s.stale || overdue;
+    sample(f_stale, stale ? 1 : 0);
+    // Old values of a job we can no longer see would look current; withdraw them.
+    if (stale)
+        return;
+    if (limit.count() > 0 && s.last_refresh)
+    {
+        const core::wall_time until = *s.last_refresh + limit;
+        if (!valid_until_ || until < *valid_until_)
+            valid_until_ = until;
+    }
+
+    if (!s.status.empty())
+    {
+        labelled(f_status, "status", s.status, 1);
+        sample(f_failed, state::is_failed_status(s.status) ? 1 : 0);
+    }
+    optional_sample(f_progress, s.progress_ratio);
+    for (const auto& [phase, ratio] : s.phases)
+        labelled(f_phase_progress, "phase", phase, ratio);
+    optional_sample(f_delay, s.delay_seconds);
+    optional_sample(f_remaining, s.remaining_seconds);
+    if (m.created)
+        sample(f_created, core::to_unix_seconds(*m.created));
+    if (s.status_changed_at)
+        sample(f_status_last_change, core::to_unix_seconds(*s.status_changed_at));
+    sample(f_status_changes, static_cast<double>(s.status_changes));
+    if (!s.api_error.empty())
+        labelled(f_api_error, "error_code", s.api_error.code, 1);
+
+    if (s.precheck.present)
+    {
+        sample(f_precheck_complete, s.precheck.complete ? 1 : 0);
+        if (s.precheck.passed)
+            sample(f_precheck_passed, *s.precheck.passed ? 1 : 0);
+        optional_sample(f_precheck_passed_ratio, s.precheck.passed_ratio);
+        // Counted per lowercased result; passed, alarm and failed always appear (as 0 when none).
+        std::size_t alarm = 0, failed = 0, passed = 0;
+        std::map<std::string, std::size_t> other;
+        std::string scratch;
+        for (const auto& item : s.precheck.items)
+        {
+            const auto result = lower_result(item.result, scratch);
+            if (result == "passed")
+            {
+                ++passed;
+                continue;
+            }
+            if (result == "alarm")
+                ++alarm;
+            else if (result == "failed")
+                ++failed;
+            else
+                ++other[std::string(result)];
+            std::string& out = line(f_precheck_item_not_passed);
+            append_label(out, "item", item.item);
+            append_label(out, "group", item.group);
+            append_label(out, "result", result);
+            line_end(out, 1);
+        }
+        other.emplace("alarm", alarm);
+        other.emplace("failed", failed);
+        other.emplace("passed", passed);
+        for (const auto& [result, count] : other)
+            labelled(f_precheck_items, "result", result, static_cast<double>(count));
+    }
+
+    for (const auto& [type, obj] : s.init)
+    {
+        if (obj.src_count)
+            labelled2(f_init_objects, "object_type", type, "side", "source", double(*obj.src_count));
+        if (obj.dst_count)
+            labelled2(f_init_objects, "object_type", type, "side", "target", double(*obj.dst_count));
+        if (obj.status)
+            labelled(f_init_complete, "object_type", type, obj.complete() ? 1 : 0);
+        if (obj.detail_complete)
+            labelled2(
+                f_init_detail_objects,
+                "object_type",
+                type,
+                "state",
+                "complete",
+                double(*obj.detail_complete)
+            );
+        if (obj.detail_in_progress)
+            labelled2(
+                f_init_detail_objects,
+                "object_type",
+                type,
+                "state",
+                "in_progress",
+                double(*obj.detail_in_progress)
+            );
+    }
+
+    optional_sample(f_node_cpu, s.node.cpu_ratio);
+    optional_sample(f_node_memory, s.node.memory_ratio);
+    optional_sample(f_apply_rows, s.node.apply_rows_per_second);
+    optional_sample(f_apply_transactions, s.node.apply_transactions_per_second);
+    optional_sample(f_network_receive, s.node.network_receive_bytes_per_second);
+    optional_sample(f_network_transmit, s.node.network_transmit_bytes_per_second);
+    optional_sample(f_disk_read, s.node.disk_read_bytes_per_second);
+    optional_sample(f_disk_write, s.node.disk_write_bytes_per_second);
+
+    if (!s.collect.status.empty())
+        for (const char* st : {"pending", "success", "failed"})
+            labelled(f_collect_status, "status", st, s.collect.status == st ? 1 : 0);
+    if (s.collect.last_success)
+        sample(f_collect_last_success, core::to_unix_seconds(*s.collect.last_success));
+}
+
+std::string job_collector::render() const
+{
+    auto p = start();
+    p.step(std::numeric_limits<std::size_t>::max());
+    std::string out;
+    for (auto& part : p.take())
+        out += part;
+    return out;
 }
 
 }  // namespace drsmon::metrics

@@ -2,6 +2,8 @@
 
 // Internal helpers of the server shell; no public header includes this.
 
+#include "drsmon/server/gzip.hpp"
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -9,11 +11,8 @@
 
 namespace drsmon::server::detail {
 
-// True when an Accept-Encoding value admits gzip (a "gzip" or "*" coding without q=0).
-bool accepts_gzip(std::string_view accept_encoding) noexcept;
-
-// gzip-compresses data (RFC 1952 framing). Returns nullopt if zlib fails.
-std::optional<std::string> gzip_compress(std::string_view data);
+using server::accepts_gzip;
+using server::gzip_compress;
 
 // Decodes "Basic <base64(user:password)>" into (user, password); nullopt when malformed.
 std::optional<std::pair<std::string, std::string>> parse_basic_auth(std::string_view authorization);

@@ -1,8 +1,13 @@
+#include "drsmon/server/gzip.hpp"
+
 #include "detail.hpp"
 
 #include <zlib.h>
 
-namespace drsmon::server::detail {
+#include <algorithm>
+#include <limits>
+
+namespace drsmon::server {
 
 bool accepts_gzip(std::string_view accept_encoding) noexcept
 {
@@ -61,4 +66,78 @@ std::optional<std::string> gzip_compress(std::string_view data)
     return out;
 }
 
-}  // namespace drsmon::server::detail
+std::optional<deflate_piece> compress_piece(std::string_view text, int level)
+{
+    if (text.size() > std::numeric_limits<uInt>::max())
+        return std::nullopt;
+    z_stream zs{};
+    // Negative windowBits: raw deflate, no zlib or gzip framing (gzip_join adds it).
+    if (deflateInit2(&zs, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+        return std::nullopt;
+    deflate_piece piece;
+    piece.size = text.size();
+    piece.crc = static_cast<std::uint32_t>(
+        crc32_z(0, reinterpret_cast<const Bytef*>(text.data()), static_cast<z_size_t>(text.size()))
+    );
+    std::string& out = piece.data;
+    // Exposition text compresses 5 to 10 times; grow when it does not.
+    out.resize(text.size() / 4 + 64);
+    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
+    zs.avail_in = static_cast<uInt>(text.size());
+    std::size_t used = 0;
+    for (;;)
+    {
+        if (used == out.size())
+            out.resize(out.size() * 2);
+        zs.next_out = reinterpret_cast<Bytef*>(out.data() + used);
+        zs.avail_out = static_cast<uInt>(
+            std::min<std::size_t>(out.size() - used, std::numeric_limits<uInt>::max())
+        );
+        const auto before = zs.avail_out;
+        // A sync flush ends the piece on a byte boundary with no final block, so pieces concatenate.
+        const int rc = ::deflate(&zs, Z_SYNC_FLUSH);
+        used += before - zs.avail_out;
+        if (rc != Z_OK && rc != Z_BUF_ERROR)
+        {
+            deflateEnd(&zs);
+            return std::nullopt;
+        }
+        if (zs.avail_in == 0 && zs.avail_out > 0)
+            break;
+    }
+    deflateEnd(&zs);
+    out.resize(used);
+    return piece;
+}
+
+std::string gzip_join(std::span<const deflate_piece* const> pieces)
+{
+    std::size_t total = 10 + 2 + 8;
+    for (const auto* p : pieces)
+        total += p ? p->data.size() : 0;
+    std::string out;
+    out.reserve(total);
+    // RFC 1952 header: magic, deflate, no flags, no mtime, no extra flags, OS unknown.
+    out.append("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff", 10);
+    uLong crc = 0;
+    std::uint64_t size = 0;
+    for (const auto* p : pieces)
+    {
+        if (!p)
+            continue;
+        out += p->data;
+        crc = crc32_combine(crc, p->crc, static_cast<z_off_t>(p->size));
+        size += p->size;
+    }
+    // An empty final block with fixed codes (BFINAL=1, BTYPE=01, end-of-block): bits 1,10,0000000.
+    out.append("\x03\x00", 2);
+    auto le32 = [&out](std::uint64_t v) {
+        for (int i = 0; i < 4; ++i)
+            out += static_cast<char>((v >> (8 * i)) & 0xff);
+    };
+    le32(crc);
+    le32(size & 0xffffffffu);  // ISIZE is the input length modulo 2^32
+    return out;
+}
+
+}  // namespace drsmon::server

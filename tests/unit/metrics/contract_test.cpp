@@ -36,11 +36,8 @@ struct everything
 
     std::string render() const
     {
-        return render_text(
-            {std::make_shared<job_collector>(store, clock),
-             self.collectable(),
-             std::make_shared<process_collector>()}
-        );
+        return job_collector(store, clock).render() +
+               render_text({self.collectable(), std::make_shared<process_collector>()});
     }
 };
 

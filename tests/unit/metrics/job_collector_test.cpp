@@ -22,10 +22,9 @@ struct fixture
 
     std::vector<testing::sample> scrape(job_collector_options options = {})
     {
-        auto c = std::make_shared<job_collector>(store, clock, options);
-        return testing::parse_exposition(render_text({c}));
+        return testing::parse_exposition(job_collector(store, clock, options).render());
     }
-    std::string text() { return render_text({std::make_shared<job_collector>(store, clock)}); }
+    std::string text() { return job_collector(store, clock).render(); }
 };
 
 const std::map<std::string, std::string> job1{{"project", "proj-a"}, {"job_id", "job-1"}};

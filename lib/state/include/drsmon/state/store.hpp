@@ -39,6 +39,19 @@ public:
             f(k, s);
     }
 
+    // Calls f(const job_key&, const job_state&) for at most max_jobs jobs whose key comes after
+    // `after` (from the first job when null), in key order. Returns how many were visited, so a
+    // caller can walk the store in slices and let it change in between.
+    template <class F>
+    std::size_t for_each_after(const job_key* after, std::size_t max_jobs, F&& f) const
+    {
+        auto it = after ? jobs_.upper_bound(*after) : jobs_.begin();
+        std::size_t n = 0;
+        for (; it != jobs_.end() && n < max_jobs; ++it, ++n)
+            f(it->first, it->second);
+        return n;
+    }
+
     // A copy of every job, sorted by key.
     std::vector<entry> snapshot() const;
 
