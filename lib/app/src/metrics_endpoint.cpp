@@ -162,6 +162,7 @@ asio::awaitable<void> metrics_endpoint::compress(std::shared_ptr<snapshot> s)
     s->compressed = true;
     // Scrapers (Prometheus) ask for gzip; the plain text (about 7 times larger) is not kept
     // for the rare client that does not, which gets a fresh rendering instead.
+    jobs_.recycle(std::move(s->families));
     s->families = {};
     s->has_text = false;
     ++compressions_;
@@ -176,8 +177,14 @@ asio::awaitable<std::shared_ptr<metrics_endpoint::snapshot>> metrics_endpoint::r
         // Render in slices; between them the store's thread runs whatever else is queued
         // (polling, other connections), and the store may change (see job_collector::pass).
         auto p = jobs_.start();
+        auto slice_start = std::chrono::steady_clock::now();
         while (!p.step(options_.slice_jobs))
+        {
+            if (std::chrono::steady_clock::now() - slice_start < options_.slice_time)
+                continue;
             co_await asio::post(store_ex_, asio::use_awaitable);
+            slice_start = std::chrono::steady_clock::now();
+        }
         s = std::make_shared<snapshot>();
         if (store_.generation() == p.generation())
             s->generation = p.generation();

@@ -277,8 +277,25 @@ job_collector::job_collector(
 job_collector::pass::pass(const job_collector& owner)
     : owner_(&owner), generation_(owner.store_.generation()), now_(owner.clock_.now())
 {
+    // Each family takes the smallest recycled buffer that holds what it needed last time.
+    auto& spare = owner.spare_;
     for (std::size_t i = 0; i < f_count; ++i)
-        samples_[i].reserve(owner.last_sizes_[i]);
+    {
+        const auto need = owner.last_sizes_[i];
+        if (need == 0)
+            continue;
+        auto best = spare.end();
+        for (auto it = spare.begin(); it != spare.end(); ++it)
+            if (it->capacity() >= need && (best == spare.end() || it->capacity() < best->capacity()))
+                best = it;
+        if (best != spare.end())
+        {
+            samples_[i] = std::move(*best);
+            spare.erase(best);
+        }
+        samples_[i].reserve(need);
+    }
+    spare.clear();
 }
 
 std::string& job_collector::pass::line(std::size_t fam)
@@ -526,6 +543,16 @@ void job_collector::pass::render_job(const state::job_key& key, const state::job
             labelled(f_collect_status, "status", st, s.collect.status == st ? 1 : 0);
     if (s.collect.last_success)
         sample(f_collect_last_success, core::to_unix_seconds(*s.collect.last_success));
+}
+
+void job_collector::recycle(std::vector<std::string> buffers) const
+{
+    for (auto& b : buffers)
+    {
+        b.clear();
+        if (b.capacity() > 0)
+            spare_.push_back(std::move(b));
+    }
 }
 
 std::string job_collector::render() const

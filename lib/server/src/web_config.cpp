@@ -184,11 +184,21 @@ private:
 
     core::error fail(int line, std::string key, std::string message) const
     {
+        // Appends only: `":" + std::to_string(line)` inserts at the front of a temporary, which
+        // GCC 12 reports as an overlapping memcpy (-Wrestrict, a false positive) at -O3.
         std::string where = file_;
         if (line > 0)
-            where += ":" + std::to_string(line);
+        {
+            where += ':';
+            where += std::to_string(line);
+        }
         if (!key.empty())
-            message = key + ": " + message;
+        {
+            std::string full = key;
+            full += ": ";
+            full += message;
+            message = std::move(full);
+        }
         return core::make_error(core::errc::config, std::move(where), std::move(message), std::move(key));
     }
 

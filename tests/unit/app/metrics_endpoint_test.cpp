@@ -202,6 +202,7 @@ TEST(AppMetricsEndpoint, ConcurrentScrapesShareOneRendering)
 {
     metrics_endpoint_options o;
     o.slice_jobs = 2;  // several slices, so the scrapes overlap
+    o.slice_time = {};
     fixture f(o);
     std::optional<server::reply> a, b, c;
     f.start(true, a);
@@ -232,6 +233,7 @@ TEST(AppMetricsEndpoint, RenderingYieldsBetweenSlicesAndAChangeMeanwhileIsNotCac
 {
     metrics_endpoint_options o;
     o.slice_jobs = 3;
+    o.slice_time = {};
     fixture f(o);
     std::optional<server::reply> r;
     f.start(true, r);

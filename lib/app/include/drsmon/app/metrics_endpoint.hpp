@@ -9,6 +9,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -19,8 +20,10 @@ namespace drsmon::app {
 
 struct metrics_endpoint_options
 {
-    // Jobs rendered before the renderer lets other work on the store's thread run.
-    std::size_t slice_jobs = 500;
+    // The renderer lets other work on the store's thread run after slice_time, checking the time
+    // every slice_jobs jobs (zero slice_time: after every slice_jobs jobs).
+    std::chrono::microseconds slice_time{10'000};
+    std::size_t slice_jobs = 64;
     // zlib level of the gzip bodies. Level 1 compresses exposition text 6 to 8 times at
     // several times the speed of the default level 6 (docs/performance.md).
     int gzip_level = 1;
