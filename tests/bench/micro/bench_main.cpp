@@ -8,6 +8,7 @@
 #include "drsmon/metrics/render.hpp"
 #include "drsmon/metrics/self_metrics.hpp"
 #include "drsmon/state/diff.hpp"
+#include "drsmon/state/persist.hpp"
 #include "drsmon/state/store.hpp"
 #include "drsmon/state/update.hpp"
 
@@ -183,6 +184,24 @@ void run_state_diff(benchmark::State& st, bool rebuild_maps)
 void BM_StateDiff(benchmark::State& st) { run_state_diff(st, false); }
 void BM_StateDiffRebuilt(benchmark::State& st) { run_state_diff(st, true); }
 
+// The state file written after every status round: state::serialize_state over n fully populated
+// jobs (the text state::save writes, fsync and rename aside).
+void BM_SerializeState(benchmark::State& st)
+{
+    const auto n = static_cast<std::size_t>(st.range(0));
+    const auto store = populated_store(n);
+    std::size_t bytes = 0;
+    for (auto _ : st)
+    {
+        auto text = state::serialize_state(store, 12345);
+        bytes = text.size();
+        benchmark::DoNotOptimize(text);
+    }
+    st.counters["jobs"] = static_cast<double>(n);
+    st.counters["body_bytes"] = static_cast<double>(bytes);
+    st.SetBytesProcessed(static_cast<std::int64_t>(st.iterations() * bytes));
+}
+
 // A full /metrics body: the job collector over n fully populated jobs plus the monitor's own
 // metrics with every API observed.
 void BM_RenderMetrics(benchmark::State& st)
@@ -270,6 +289,7 @@ BENCHMARK(BM_ParseAsyncJobDetail);
 BENCHMARK(BM_StateApplyUpdateRound)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_StateDiff)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_StateDiffRebuilt)->Arg(10000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_SerializeState)->Arg(10000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_RenderMetrics)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_SignBatchRequest)->Unit(benchmark::kMicrosecond);
 BENCHMARK_MAIN();
