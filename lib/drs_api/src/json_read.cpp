@@ -31,6 +31,9 @@ std::string_view trim(std::string_view s) noexcept
 
 std::string_view sv(const json::string& s) noexcept { return {s.data(), s.size()}; }
 
+// Objects up to this size are searched by one linear pass (see reader::find).
+constexpr std::size_t linear_find_max = 16;
+
 // Reads exactly n digits at s[pos].
 bool digits(std::string_view s, std::size_t pos, std::size_t n, int& out) noexcept
 {
@@ -224,14 +227,33 @@ core::error invalid_json_error(api which, const boost::system::error_code& ec)
 
 const json::value* reader::find(const json::object& o, std::string_view key) noexcept
 {
-    if (const json::value* v = o.if_contains(json::string_view(key.data(), key.size())))
-        return v;
+    // Boost.JSON finds a key of a small object by a linear scan anyway, so one pass finds the exact
+    // match or else the first case-insensitive one; most keys are absent, and only keys of the same
+    // length are compared. Large objects are hashed: look the exact key up first.
+    if (o.size() > linear_find_max)
+    {
+        if (const json::value* v = o.if_contains(json::string_view(key.data(), key.size())))
+            return v;
+        for (const auto& kv : o)
+        {
+            if (iequals(std::string_view(kv.key().data(), kv.key().size()), key))
+                return &kv.value();
+        }
+        return nullptr;
+    }
+    const json::value* folded = nullptr;
     for (const auto& kv : o)
     {
-        if (iequals(std::string_view(kv.key().data(), kv.key().size()), key))
-            return &kv.value();
+        const std::string_view k(kv.key().data(), kv.key().size());
+        // Same length and first letter (ignoring case) before comparing the whole key.
+        if (k.size() != key.size() || (!k.empty() && lower(k.front()) != lower(key.front())))
+            continue;
+        if (k == key)
+            return &kv.value();  // keys of an object are unique
+        if (!folded && iequals(k, key))
+            folded = &kv.value();
     }
-    return nullptr;
+    return folded;
 }
 
 const json::value* reader::find_any(

@@ -403,10 +403,14 @@ struct project_poller::impl : std::enable_shared_from_this<impl>
         s.progress_ratio = p.ratio;
         s.delay_seconds = p.delay_seconds;
         s.remaining_seconds = p.remaining_seconds;
-        s.phases.clear();
+        // Built aside and kept only when different, so that an unchanged map stays shared with
+        // the stored state (cheap to compare and to copy).
+        state::shared_flat_map<double> phases;
         for (const auto& ph : p.phases)
             if (ph.completed)
-                s.phases[ph.name] = *ph.completed;
+                phases[ph.name] = *ph.completed;
+        if (!(phases == s.phases))
+            s.phases = std::move(phases);
     }
 
     awaitable<outcome> detail_round()
@@ -504,10 +508,15 @@ struct project_poller::impl : std::enable_shared_from_this<impl>
                 auto s = current(r.job_id);
                 for (const auto& o : r.objects)
                 {
-                    auto& obj = s.init[lower(o.type)];
+                    const auto type = lower(o.type);
+                    // Written only when changed: an unchanged map stays shared with the stored state.
+                    const auto it = s.init.find(type);
+                    auto obj = it != s.init.end() ? it->second : state::init_object{};
                     obj.status = o.status ? std::optional<int>(static_cast<int>(*o.status)) : std::nullopt;
                     obj.src_count = o.src_count;
                     obj.dst_count = o.dst_count;
+                    if (it == s.init.end() || !(it->second == obj))
+                        s.init[type] = obj;
                 }
                 commit(r.job_id, std::move(s));
             }
@@ -548,11 +557,17 @@ struct project_poller::impl : std::enable_shared_from_this<impl>
                 }
                 for (const auto& [id, counts] : *r)
                 {
-                    if (!store.find(key(id)))
+                    const auto* stored = store.find(key(id));
+                    if (!stored)
                         continue;
+                    const auto it = stored->init.find(type);
+                    if (it != stored->init.end() && it->second.detail_complete == counts.first &&
+                        it->second.detail_in_progress == counts.second)
+                        continue;  // unchanged: apply_update would store the same state
                     auto next = current(id);
-                    next.init[type].detail_complete = counts.first;
-                    next.init[type].detail_in_progress = counts.second;
+                    auto& obj = next.init[type];
+                    obj.detail_complete = counts.first;
+                    obj.detail_in_progress = counts.second;
                     commit(id, std::move(next));
                 }
             }

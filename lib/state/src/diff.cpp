@@ -129,6 +129,35 @@ void diff_precheck_items(const precheck_state& b, const precheck_state& a, build
     }
 }
 
+void diff_init(const job_state& b, const job_state& a, builder& out)
+{
+    auto bi = b.init.begin();
+    for (const auto& [type, obj] : a.init)
+    {
+        int order = 1;  // of bi's type against `type`: < 0, 0 (same type) or > 0 (none left)
+        while (bi != b.init.end() && (order = bi->first.compare(type)) < 0)
+            ++bi;
+        if (!obj.complete())
+            continue;
+        if (bi != b.init.end() && order == 0 && bi->second.complete())
+            continue;
+        std::string detail;
+        if (obj.src_count)
+        {
+            detail.append("src_count=");
+            detail.append(std::to_string(*obj.src_count));
+        }
+        if (obj.dst_count)
+        {
+            if (!detail.empty())
+                detail.push_back(' ');
+            detail.append("dst_count=");
+            detail.append(std::to_string(*obj.dst_count));
+        }
+        out.add(event_kind::init_object_completed, "", type, std::move(detail));
+    }
+}
+
 void diff_existing(const job_state& b, const job_state& a, builder& out)
 {
     if (a.status != b.status && !a.status.empty())
@@ -155,32 +184,10 @@ void diff_existing(const job_state& b, const job_state& a, builder& out)
     if (a.precheck.items != b.precheck.items)
         diff_precheck_items(b.precheck, a.precheck, out);
 
-    // Both maps are ordered by type: walk them side by side instead of a lookup per type.
-    auto bi = b.init.begin();
-    for (const auto& [type, obj] : a.init)
-    {
-        int order = 1;  // of bi's type against `type`: < 0, 0 (same type) or > 0 (none left)
-        while (bi != b.init.end() && (order = bi->first.compare(type)) < 0)
-            ++bi;
-        if (!obj.complete())
-            continue;
-        if (bi != b.init.end() && order == 0 && bi->second.complete())
-            continue;
-        std::string detail;
-        if (obj.src_count)
-        {
-            detail.append("src_count=");
-            detail.append(std::to_string(*obj.src_count));
-        }
-        if (obj.dst_count)
-        {
-            if (!detail.empty())
-                detail.push_back(' ');
-            detail.append("dst_count=");
-            detail.append(std::to_string(*obj.dst_count));
-        }
-        out.add(event_kind::init_object_completed, "", type, std::move(detail));
-    }
+    // A copy whose init map was not changed shares its storage: nothing can have completed.
+    // Otherwise both maps are ordered by type: walk them side by side instead of a lookup per type.
+    if (!a.init.shares_storage_with(b.init))
+        diff_init(b, a, out);
 
     if (!a.api_error.empty() && a.api_error.code != b.api_error.code)
         out.add(

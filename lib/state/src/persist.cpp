@@ -1,5 +1,7 @@
 #include "drsmon/state/persist.hpp"
 
+#include "json_writer.hpp"
+
 #include <boost/json.hpp>
 
 #include <fcntl.h>
@@ -18,6 +20,7 @@ namespace drsmon::state {
 
 namespace json = boost::json;
 namespace fs = std::filesystem;
+using detail::json_writer;
 
 namespace {
 
@@ -36,119 +39,167 @@ core::wall_time from_ns(std::int64_t ns)
     );
 }
 
-void put(json::object& o, std::string_view k, const std::string& v)
+// The members below are written in the order (and with the omissions) of the first format
+// version, which built a boost::json::object per job: the text is the same byte for byte.
+void put(json_writer& w, std::string_view k, const std::string& v)
 {
     if (!v.empty())
-        o[k] = v;
+    {
+        w.key(k);
+        w.string(v);
+    }
 }
-void put(json::object& o, std::string_view k, const std::optional<double>& v)
+void put(json_writer& w, std::string_view k, const std::optional<double>& v)
 {
     // JSON has no NaN or infinity; such a value carries no information anyway.
     if (v && std::isfinite(*v))
-        o[k] = *v;
+    {
+        w.key(k);
+        w.dbl(*v);
+    }
 }
-void put(json::object& o, std::string_view k, const std::optional<core::wall_time>& v)
+void put(json_writer& w, std::string_view k, const std::optional<core::wall_time>& v)
 {
     if (v)
-        o[k] = to_ns(*v);
+    {
+        w.key(k);
+        w.int64(to_ns(*v));
+    }
 }
-void put(json::object& o, std::string_view k, const std::optional<std::int64_t>& v)
+void put(json_writer& w, std::string_view k, const std::optional<std::int64_t>& v)
 {
     if (v)
-        o[k] = *v;
+    {
+        w.key(k);
+        w.int64(*v);
+    }
 }
-void put(json::object& o, std::string_view k, const std::optional<int>& v)
+void put(json_writer& w, std::string_view k, const std::optional<int>& v)
 {
     if (v)
-        o[k] = *v;
+    {
+        w.key(k);
+        w.int64(*v);
+    }
 }
-void put(json::object& o, std::string_view k, const std::optional<bool>& v)
+void put(json_writer& w, std::string_view k, const std::optional<bool>& v)
 {
     if (v)
-        o[k] = *v;
+    {
+        w.key(k);
+        w.boolean(*v);
+    }
 }
 
-json::object job_to_json(const job_key& key, const job_state& s)
+void write_job(json_writer& w, const job_key& key, const job_state& s)
 {
-    json::object o;
-    o["project"] = key.project;
-    o["job_id"] = key.job_id;
+    w.begin_object();
+    w.key("project");
+    w.string(key.project);
+    w.key("job_id");
+    w.string(key.job_id);
 
-    json::object m;
-    put(m, "name", s.metadata.name);
-    put(m, "db_use_type", s.metadata.db_use_type);
-    put(m, "engine_type", s.metadata.engine_type);
-    put(m, "task_type", s.metadata.task_type);
-    put(m, "job_direction", s.metadata.job_direction);
-    put(m, "parent_id", s.metadata.parent_id);
-    put(m, "async_job_id", s.metadata.async_job_id);
-    put(m, "created_ns", s.metadata.created);
-    o["metadata"] = std::move(m);
+    w.key("metadata");
+    w.begin_object();
+    put(w, "name", s.metadata.name);
+    put(w, "db_use_type", s.metadata.db_use_type);
+    put(w, "engine_type", s.metadata.engine_type);
+    put(w, "task_type", s.metadata.task_type);
+    put(w, "job_direction", s.metadata.job_direction);
+    put(w, "parent_id", s.metadata.parent_id);
+    put(w, "async_job_id", s.metadata.async_job_id);
+    put(w, "created_ns", s.metadata.created);
+    w.end_object();
 
-    put(o, "status", s.status);
-    put(o, "status_changed_at_ns", s.status_changed_at);
-    o["status_changes"] = s.status_changes;
-    put(o, "progress_ratio", s.progress_ratio);
-    json::object phases;
+    put(w, "status", s.status);
+    put(w, "status_changed_at_ns", s.status_changed_at);
+    w.key("status_changes");
+    w.uint64(s.status_changes);
+    put(w, "progress_ratio", s.progress_ratio);
+    w.key("phases");
+    w.begin_object();
     for (const auto& [phase, ratio] : s.phases)
         if (std::isfinite(ratio))
-            phases[phase] = ratio;
-    o["phases"] = std::move(phases);
-    put(o, "delay_seconds", s.delay_seconds);
-    put(o, "remaining_seconds", s.remaining_seconds);
+        {
+            w.key(phase);
+            w.dbl(ratio);
+        }
+    w.end_object();
+    put(w, "delay_seconds", s.delay_seconds);
+    put(w, "remaining_seconds", s.remaining_seconds);
 
-    json::object pc;
-    pc["present"] = s.precheck.present;
-    pc["complete"] = s.precheck.complete;
-    put(pc, "passed", s.precheck.passed);
-    put(pc, "passed_ratio", s.precheck.passed_ratio);
-    put(pc, "progress_ratio", s.precheck.progress_ratio);
-    json::array items;
+    w.key("precheck");
+    w.begin_object();
+    w.key("present");
+    w.boolean(s.precheck.present);
+    w.key("complete");
+    w.boolean(s.precheck.complete);
+    put(w, "passed", s.precheck.passed);
+    put(w, "passed_ratio", s.precheck.passed_ratio);
+    put(w, "progress_ratio", s.precheck.progress_ratio);
+    w.key("items");
+    w.begin_array();
     for (const auto& i : s.precheck.items)
-        items.push_back(json::object{{"item", i.item}, {"group", i.group}, {"result", i.result}});
-    pc["items"] = std::move(items);
-    o["precheck"] = std::move(pc);
+    {
+        w.begin_object();
+        w.key("item");
+        w.string(i.item);
+        w.key("group");
+        w.string(i.group);
+        w.key("result");
+        w.string(i.result);
+        w.end_object();
+    }
+    w.end_array();
+    w.end_object();
 
-    json::object init;
+    w.key("init");
+    w.begin_object();
     for (const auto& [type, obj] : s.init)
     {
-        json::object io;
-        put(io, "status", obj.status);
-        put(io, "src_count", obj.src_count);
-        put(io, "dst_count", obj.dst_count);
-        put(io, "detail_complete", obj.detail_complete);
-        put(io, "detail_in_progress", obj.detail_in_progress);
-        init[type] = std::move(io);
+        w.key(type);
+        w.begin_object();
+        put(w, "status", obj.status);
+        put(w, "src_count", obj.src_count);
+        put(w, "dst_count", obj.dst_count);
+        put(w, "detail_complete", obj.detail_complete);
+        put(w, "detail_in_progress", obj.detail_in_progress);
+        w.end_object();
     }
-    o["init"] = std::move(init);
+    w.end_object();
 
-    json::object node;
-    put(node, "cpu_ratio", s.node.cpu_ratio);
-    put(node, "memory_ratio", s.node.memory_ratio);
-    put(node, "apply_rows_per_second", s.node.apply_rows_per_second);
-    put(node, "apply_transactions_per_second", s.node.apply_transactions_per_second);
-    put(node, "network_receive_bytes_per_second", s.node.network_receive_bytes_per_second);
-    put(node, "network_transmit_bytes_per_second", s.node.network_transmit_bytes_per_second);
-    put(node, "disk_read_bytes_per_second", s.node.disk_read_bytes_per_second);
-    put(node, "disk_write_bytes_per_second", s.node.disk_write_bytes_per_second);
-    o["node"] = std::move(node);
+    w.key("node");
+    w.begin_object();
+    put(w, "cpu_ratio", s.node.cpu_ratio);
+    put(w, "memory_ratio", s.node.memory_ratio);
+    put(w, "apply_rows_per_second", s.node.apply_rows_per_second);
+    put(w, "apply_transactions_per_second", s.node.apply_transactions_per_second);
+    put(w, "network_receive_bytes_per_second", s.node.network_receive_bytes_per_second);
+    put(w, "network_transmit_bytes_per_second", s.node.network_transmit_bytes_per_second);
+    put(w, "disk_read_bytes_per_second", s.node.disk_read_bytes_per_second);
+    put(w, "disk_write_bytes_per_second", s.node.disk_write_bytes_per_second);
+    w.end_object();
 
-    json::object collect;
-    put(collect, "status", s.collect.status);
-    put(collect, "last_success_ns", s.collect.last_success);
-    put(collect, "query_id", s.collect.query_id);
-    o["collect"] = std::move(collect);
+    w.key("collect");
+    w.begin_object();
+    put(w, "status", s.collect.status);
+    put(w, "last_success_ns", s.collect.last_success);
+    put(w, "query_id", s.collect.query_id);
+    w.end_object();
 
-    json::object err;
-    put(err, "code", s.api_error.code);
-    put(err, "message_short", s.api_error.message_short);
-    o["api_error"] = std::move(err);
+    w.key("api_error");
+    w.begin_object();
+    put(w, "code", s.api_error.code);
+    put(w, "message_short", s.api_error.message_short);
+    w.end_object();
 
-    o["source"] = s.source;
-    put(o, "last_refresh_ns", s.last_refresh);
-    put(o, "last_change_ns", s.last_change);
-    o["stale"] = s.stale;
-    return o;
+    w.key("source");
+    w.string(s.source);
+    put(w, "last_refresh_ns", s.last_refresh);
+    put(w, "last_change_ns", s.last_change);
+    w.key("stale");
+    w.boolean(s.stale);
+    w.end_object();
 }
 
 // Reads typed fields and remembers the first type mismatch with its JSON path.
@@ -378,14 +429,22 @@ core::error io_error(const std::string& path, const std::string& step, int err)
 
 std::string serialize_state(const store& s, std::uint64_t next_event_seq)
 {
-    json::object doc;
-    doc["format"] = format_name;
-    doc["version"] = format_version;
-    doc["next_event_seq"] = next_event_seq;
-    json::array jobs;
-    s.for_each([&](const job_key& k, const job_state& st) { jobs.push_back(job_to_json(k, st)); });
-    doc["jobs"] = std::move(jobs);
-    return json::serialize(doc);
+    std::string text;
+    json_writer w(text);
+    w.begin_object();
+    w.key("format");
+    w.string(format_name);
+    w.key("version");
+    w.int64(format_version);
+    w.key("next_event_seq");
+    w.uint64(next_event_seq);
+    w.key("jobs");
+    w.begin_array();
+    s.for_each([&](const job_key& k, const job_state& st) { write_job(w, k, st); });
+    w.end_array();
+    w.end_object();
+    w.finish();
+    return text;
 }
 
 core::result<loaded_state> parse_state(std::string_view text, const std::string& origin)
@@ -541,13 +600,27 @@ core::result<void> append_journal(
     std::string text;
     for (const auto& k : keys)
     {
-        json::object line;
-        line["next_event_seq"] = next_event_seq;
+        json_writer w(text);
+        w.begin_object();
+        w.key("next_event_seq");
+        w.uint64(next_event_seq);
         if (const auto* st = s.find(k))
-            line["job"] = job_to_json(k, *st);
+        {
+            w.key("job");
+            write_job(w, k, *st);
+        }
         else
-            line["removed"] = json::object{{"project", k.project}, {"job_id", k.job_id}};
-        text += json::serialize(line);
+        {
+            w.key("removed");
+            w.begin_object();
+            w.key("project");
+            w.string(k.project);
+            w.key("job_id");
+            w.string(k.job_id);
+            w.end_object();
+        }
+        w.end_object();
+        w.finish();
         text += '\n';
     }
     const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);

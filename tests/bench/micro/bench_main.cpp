@@ -9,6 +9,7 @@
 #include "drsmon/metrics/self_metrics.hpp"
 #include "drsmon/server/gzip.hpp"
 #include "drsmon/state/diff.hpp"
+#include "drsmon/state/persist.hpp"
 #include "drsmon/state/store.hpp"
 #include "drsmon/state/update.hpp"
 
@@ -139,8 +140,11 @@ void BM_StateApplyUpdateRound(benchmark::State& st)
     st.SetItemsProcessed(static_cast<std::int64_t>(st.iterations() * n));
 }
 
-// The pure diff alone over n (before, after) pairs, 1 in 100 with a status change.
-void BM_StateDiff(benchmark::State& st)
+// The pure diff alone over n (before, after) pairs, 1 in 100 with a status change. `after` is a
+// copy of `before` changed the way a status round changes it (the poller copies the stored state
+// and sets what the responses say): maps that were not written share their storage with the
+// stored state, as in the daemon. BM_StateDiffRebuilt writes every map of every copy instead.
+void run_state_diff(benchmark::State& st, bool rebuild_maps)
 {
     const auto n = static_cast<std::size_t>(st.range(0));
     std::vector<state::job_state> before, after;
@@ -149,9 +153,22 @@ void BM_StateDiff(benchmark::State& st)
     {
         before.push_back(bench::populated_job(i));
         after.push_back(before.back());
-        after.back().delay_seconds = 42.0;
+        auto& a = after.back();
+        a.delay_seconds = 42.0;
         if (i % 100 == 0)
-            after.back().status = "INCRE_TRANSFER_FAILED";
+            a.status = "INCRE_TRANSFER_FAILED";
+        if (rebuild_maps)
+        {
+            // Same content in new storage: the side-by-side walk has to read every entry.
+            auto init = a.init;
+            a.init.clear();
+            for (const auto& [type, obj] : init)
+                a.init[type] = obj;
+            auto phases = a.phases;
+            a.phases.clear();
+            for (const auto& [phase, ratio] : phases)
+                a.phases[phase] = ratio;
+        }
         keys.push_back({"bench", bench::job_id(i)});
     }
     for (auto _ : st)
@@ -163,6 +180,27 @@ void BM_StateDiff(benchmark::State& st)
     }
     st.counters["jobs"] = static_cast<double>(n);
     st.SetItemsProcessed(static_cast<std::int64_t>(st.iterations() * n));
+}
+
+void BM_StateDiff(benchmark::State& st) { run_state_diff(st, false); }
+void BM_StateDiffRebuilt(benchmark::State& st) { run_state_diff(st, true); }
+
+// The state file written after every status round: state::serialize_state over n fully populated
+// jobs (the text state::save writes, fsync and rename aside).
+void BM_SerializeState(benchmark::State& st)
+{
+    const auto n = static_cast<std::size_t>(st.range(0));
+    const auto store = populated_store(n);
+    std::size_t bytes = 0;
+    for (auto _ : st)
+    {
+        auto text = state::serialize_state(store, 12345);
+        bytes = text.size();
+        benchmark::DoNotOptimize(text);
+    }
+    st.counters["jobs"] = static_cast<double>(n);
+    st.counters["body_bytes"] = static_cast<double>(bytes);
+    st.SetBytesProcessed(static_cast<std::int64_t>(st.iterations() * bytes));
 }
 
 // A full /metrics body: the job collector over n fully populated jobs plus the monitor's own
@@ -302,6 +340,8 @@ BENCHMARK(BM_ParseJobList);
 BENCHMARK(BM_ParseAsyncJobDetail);
 BENCHMARK(BM_StateApplyUpdateRound)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_StateDiff)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_StateDiffRebuilt)->Arg(10000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_SerializeState)->Arg(10000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_RenderMetrics)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_CompressMetrics)->Arg(10000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_SignBatchRequest)->Unit(benchmark::kMicrosecond);

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
 using namespace drsmon;
 using namespace drsmon::drs_api;
 using drs_api::test::at_millis;
@@ -147,6 +149,37 @@ TEST(ParseBatchStatus, MatchesKeysCaseInsensitivelyWhenNoExactKeyExists)
     ASSERT_TRUE(r.has_value());
     EXPECT_EQ(r->results[0].id, "a");
     EXPECT_EQ(r->results[0].status, "PAUSING");
+}
+
+TEST(ParseBatchStatus, PrefersTheExactKeyOverAnEarlierCaseInsensitiveOne)
+{
+    const auto r = parse_batch_status(
+        R"({"results":[{"ID":"upper","STATUS":"A","Status":"B","status":"C","id":"x"}]})"
+    );
+    ASSERT_TRUE(r.has_value());
+    EXPECT_EQ(r->results[0].id, "x");
+    EXPECT_EQ(r->results[0].status, "C");
+    // Without an exact key, the first case-insensitive one in document order.
+    const auto f = parse_batch_status(
+        R"({"results":[{"Id":"first","ID":"second","stAtus":"A","STATUS":"B"}]})"
+    );
+    ASSERT_TRUE(f.has_value());
+    EXPECT_EQ(f->results[0].id, "first");
+    EXPECT_EQ(f->results[0].status, "A");
+}
+
+TEST(ParseBatchStatus, MatchesKeysTheSameWayInObjectsWithManyFields)
+{
+    std::string item = R"({"ID":"upper")";
+    for (int i = 0; i < 40; ++i)
+        item += ",\"extra_" + std::to_string(i) + "\":" + std::to_string(i);
+    const auto exact = parse_batch_status(R"({"results":[)" + item + R"(,"id":"x","STATUS":"S"}]})");
+    ASSERT_TRUE(exact.has_value());
+    EXPECT_EQ(exact->results[0].id, "x");
+    EXPECT_EQ(exact->results[0].status, "S");
+    const auto folded = parse_batch_status(R"({"results":[)" + item + "}]}");
+    ASSERT_TRUE(folded.has_value());
+    EXPECT_EQ(folded->results[0].id, "upper");
 }
 
 TEST(ParseBatchStatus, RejectsBodiesThatAreNotAJsonObject)

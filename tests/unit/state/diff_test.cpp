@@ -197,6 +197,33 @@ TEST(StateDiffUnchanged, AnIdenticalObservationProducesNothing)
     EXPECT_TRUE(diff(&s, &s, {"p", "j"}, at(1)).empty());
 }
 
+TEST(StateDiff, ReportsAnInitObjectCompletedInACopyOfTheStoredState)
+{
+    // The poller copies the stored state and changes it: the copy's init map shares storage with
+    // the original until it is written, and the write must still be seen.
+    auto before = testing::full_job();
+    auto after = before;
+    EXPECT_TRUE(diff(&before, &after, {"p", "j"}, at(1)).empty());
+    after.init["view"].status = 2;
+    const auto events = diff(&before, &after, {"p", "j"}, at(1));
+    ASSERT_EQ(events.size(), 1u);
+    EXPECT_EQ(events[0].kind, event_kind::init_object_completed);
+    EXPECT_EQ(events[0].to, "view");
+    EXPECT_EQ(events[0].detail, "src_count=7 dst_count=3");
+    EXPECT_EQ(before.init.at("view").status, 1);
+}
+
+TEST(StateDiffUnchanged, AnEqualButSeparatelyBuiltInitMapProducesNothing)
+{
+    const auto before = testing::full_job();
+    auto after = before;
+    after.init.clear();
+    after.init["view"] = init_object{1, 7, 3, 3, 4};
+    after.init["table"] = init_object{2, 120, 118, 100, 20};
+    EXPECT_FALSE(after.init.shares_storage_with(before.init));
+    EXPECT_TRUE(diff(&before, &after, {"p", "j"}, at(1)).empty());
+}
+
 TEST(StateDiffUnchanged, NeitherSideProducesNothing)
 {
     EXPECT_TRUE(diff(nullptr, nullptr, {"p", "j"}, at(1)).empty());

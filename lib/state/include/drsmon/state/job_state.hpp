@@ -1,6 +1,7 @@
 #pragma once
 
 #include "drsmon/core/clock.hpp"
+#include "drsmon/state/shared_flat_map.hpp"
 
 #include <compare>
 #include <cstddef>
@@ -179,12 +180,12 @@ struct job_state
     std::uint64_t status_changes = 0;
 
     std::optional<double> progress_ratio;
-    std::map<std::string, double> phases;  // progress_map key (struct, data, index, ...) -> ratio
-    std::optional<double> delay_seconds;   // absent = not applicable (not incremental)
+    shared_flat_map<double> phases;       // progress_map key (struct, data, index, ...) -> ratio
+    std::optional<double> delay_seconds;  // absent = not applicable (not incremental)
     std::optional<double> remaining_seconds;
 
     precheck_state precheck;
-    std::map<std::string, init_object> init;  // lowercased object type -> progress
+    shared_flat_map<init_object> init;  // lowercased object type -> progress
     node_metrics node;
     collect_state collect;
     api_error_state api_error;
