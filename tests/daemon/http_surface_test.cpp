@@ -294,11 +294,11 @@ TEST(DaemonUnknownJob, IsDroppedWithTheApiCodeWhileTheOthersKeepTheirData)
                     return true;
             return false;
         },
-        10s
+        30s  // generous: the suites run in parallel, under ASan too
     )) << d.logs();
     // Rounds go on; the unknown job stays dropped and is reported once.
     const auto calls = sim->api().count("batch-status");
-    ASSERT_TRUE(d.wait_for([&] { return sim->api().count("batch-status") >= calls + 2; }, 10s));
+    ASSERT_TRUE(d.wait_for([&] { return sim->api().count("batch-status") >= calls + 2; }, 30s)) << d.logs();
     const auto evs = api_events(d.port(), unknown);
     ASSERT_EQ(evs.size(), 1u) << kinds_of(evs);
     EXPECT_EQ(evs[0].kind, "job_removed");
