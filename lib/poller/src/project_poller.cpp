@@ -180,7 +180,7 @@ struct project_poller::impl : std::enable_shared_from_this<impl>
         std::vector<std::string> out;
         for (const auto& id : all_ids())
         {
-            const auto* s = store.find(key(id));
+            const auto* s = store.find(plan.project, id);
             if (s && pred(*s))
                 out.push_back(id);
         }
@@ -202,7 +202,7 @@ struct project_poller::impl : std::enable_shared_from_this<impl>
     // The current state of a job, or a fresh one with its source and batch.
     state::job_state current(const std::string& id) const
     {
-        if (const auto* s = store.find(key(id)))
+        if (const auto* s = store.find(plan.project, id))
             return *s;
         state::job_state s;
         auto it = discovered.find(id);
@@ -382,7 +382,8 @@ struct project_poller::impl : std::enable_shared_from_this<impl>
         auto apply2 = [this](const drs_api::batch_progress_response& resp) {
             for (const auto& item : resp.results)
             {
-                if (item.job_id.empty() || gone.contains(item.job_id) || !store.find(key(item.job_id)))
+                if (item.job_id.empty() || gone.contains(item.job_id) ||
+                    !store.find(plan.project, item.job_id))
                     continue;
                 auto s = current(item.job_id);
                 apply_progress(s, item.progress);
@@ -461,7 +462,7 @@ struct project_poller::impl : std::enable_shared_from_this<impl>
         auto apply4 = [this](const drs_api::batch_precheck_response& resp) {
             for (const auto& r : resp.results)
             {
-                if (r.job_id.empty() || !store.find(key(r.job_id)))
+                if (r.job_id.empty() || !store.find(plan.project, r.job_id))
                     continue;
                 auto s = current(r.job_id);
                 if (r.error && !r.error->code.empty())
@@ -503,7 +504,7 @@ struct project_poller::impl : std::enable_shared_from_this<impl>
         auto apply5 = [this](const drs_api::batch_struct_process_response& resp) {
             for (const auto& r : resp.results)
             {
-                if (r.job_id.empty() || !store.find(key(r.job_id)))
+                if (r.job_id.empty() || !store.find(plan.project, r.job_id))
                     continue;
                 auto s = current(r.job_id);
                 for (const auto& o : r.objects)
@@ -527,7 +528,7 @@ struct project_poller::impl : std::enable_shared_from_this<impl>
         std::map<std::string, std::pair<drs_api::struct_object_type, std::vector<std::string>>> by_type;
         for (const auto& id : ids)
         {
-            const auto* s = store.find(key(id));
+            const auto* s = store.find(plan.project, id);
             if (!s)
                 continue;
             for (const auto& [type, obj] : s->init)
@@ -557,7 +558,7 @@ struct project_poller::impl : std::enable_shared_from_this<impl>
                 }
                 for (const auto& [id, counts] : *r)
                 {
-                    const auto* stored = store.find(key(id));
+                    const auto* stored = store.find(plan.project, id);
                     if (!stored)
                         continue;
                     const auto it = stored->init.find(type);
@@ -747,7 +748,7 @@ struct project_poller::impl : std::enable_shared_from_this<impl>
         {
             if (!job.collect_type || gone.contains(job.id) || stopping)
                 continue;
-            const auto* existing = store.find(key(job.id));
+            const auto* existing = store.find(plan.project, job.id);
             if (!existing)
                 continue;
             auto s = *existing;

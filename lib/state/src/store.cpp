@@ -2,18 +2,49 @@
 
 namespace drsmon::state {
 
+store::store(const store& other) : jobs_(other.jobs_), generation_(other.generation_) { rebuild_index(); }
+
+store& store::operator=(const store& other)
+{
+    if (this != &other)
+    {
+        jobs_ = other.jobs_;
+        generation_ = other.generation_;
+        rebuild_index();
+    }
+    return *this;
+}
+
+void store::rebuild_index()
+{
+    index_.clear();
+    index_.reserve(jobs_.size());
+    for (auto& [k, s] : jobs_)
+        index_.emplace(key_ref{k.project, k.job_id}, &s);
+}
+
+std::size_t store::key_ref_hash::operator()(const key_ref& k) const noexcept
+{
+    // As job_key_hash (std::hash of a string_view equals that of the std::string).
+    const std::size_t h1 = std::hash<std::string_view>{}(k.project);
+    const std::size_t h2 = std::hash<std::string_view>{}(k.job_id);
+    return h1 ^ (h2 + 0x9e3779b97f4a7c15ULL + (h1 << 6) + (h1 >> 2));
+}
+
 bool store::upsert(const job_key& key, job_state state)
 {
-    auto it = jobs_.find(key);
-    if (it == jobs_.end())
+    auto found = index_.find(key_ref{key.project, key.job_id});
+    if (found == index_.end())
     {
-        jobs_.emplace(key, std::move(state));
+        auto it = jobs_.emplace(key, std::move(state)).first;
+        // Views into the node's own key: valid as long as the node.
+        index_.emplace(key_ref{it->first.project, it->first.job_id}, &it->second);
     }
     else
     {
-        if (it->second == state)
+        if (*found->second == state)
             return false;
-        it->second = std::move(state);
+        *found->second = std::move(state);
     }
     ++generation_;
     return true;
@@ -21,8 +52,11 @@ bool store::upsert(const job_key& key, job_state state)
 
 bool store::erase(const job_key& key)
 {
-    if (jobs_.erase(key) == 0)
+    auto it = jobs_.find(key);
+    if (it == jobs_.end())
         return false;
+    index_.erase(key_ref{it->first.project, it->first.job_id});
+    jobs_.erase(it);
     ++generation_;
     return true;
 }
@@ -31,14 +65,15 @@ void store::clear()
 {
     if (jobs_.empty())
         return;
+    index_.clear();
     jobs_.clear();
     ++generation_;
 }
 
-const job_state* store::find(const job_key& key) const
+const job_state* store::find(std::string_view project, std::string_view job_id) const
 {
-    auto it = jobs_.find(key);
-    return it == jobs_.end() ? nullptr : &it->second;
+    auto it = index_.find(key_ref{project, job_id});
+    return it == index_.end() ? nullptr : it->second;
 }
 
 std::vector<store::entry> store::snapshot() const { return {jobs_.begin(), jobs_.end()}; }

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
 #include <unordered_set>
 
 namespace drsmon::state {
@@ -93,6 +94,51 @@ TEST(StateStore, ClearRemovesEverything)
     s.clear();
     EXPECT_TRUE(s.empty());
     EXPECT_GT(s.generation(), g);
+}
+
+TEST(StateStore, FindsByProjectAndJobIdWithoutAKey)
+{
+    store s;
+    const std::string long_id = "9a47b8e0-8e30-4b3c-a4ce-a5b2ba4jb21";  // longer than the SSO buffer
+    job_state j;
+    j.status = "PAUSING";
+    s.upsert({"p1", long_id}, j);
+    s.upsert({"p1", "short"}, job_state{});
+    ASSERT_NE(s.find("p1", long_id), nullptr);
+    EXPECT_EQ(s.find("p1", long_id)->status, "PAUSING");
+    EXPECT_EQ(s.find("p1", long_id), s.find({"p1", long_id}));
+    EXPECT_EQ(s.find("p", "1" + long_id), nullptr);
+    EXPECT_EQ(s.find("p1", "shor"), nullptr);
+    EXPECT_TRUE(s.erase({"p1", long_id}));
+    EXPECT_EQ(s.find("p1", long_id), nullptr);
+    EXPECT_NE(s.find("p1", "short"), nullptr);
+}
+
+TEST(StateStore, CopiesAndMovesFindTheirOwnStates)
+{
+    store a;
+    for (int i = 0; i < 50; ++i)
+        a.upsert({"proj", "job-with-a-long-identifier-" + std::to_string(i)}, job_state{});
+    store b = a;
+    job_state changed;
+    changed.status = "PAUSING";
+    b.upsert({"proj", "job-with-a-long-identifier-7"}, changed);
+    EXPECT_EQ(a.find("proj", "job-with-a-long-identifier-7")->status, "");
+    EXPECT_EQ(b.find("proj", "job-with-a-long-identifier-7")->status, "PAUSING");
+    store c;
+    c = b;
+    b.clear();
+    EXPECT_EQ(b.find("proj", "job-with-a-long-identifier-7"), nullptr);
+    EXPECT_EQ(c.find("proj", "job-with-a-long-identifier-7")->status, "PAUSING");
+    store d = std::move(c);
+    EXPECT_EQ(d.find("proj", "job-with-a-long-identifier-7")->status, "PAUSING");
+    store e;
+    e = std::move(d);
+    EXPECT_EQ(e.size(), 50u);
+    for (int i = 0; i < 50; ++i)
+        EXPECT_NE(e.find("proj", "job-with-a-long-identifier-" + std::to_string(i)), nullptr);
+    e.upsert({"proj", "new"}, job_state{});
+    EXPECT_NE(e.find("proj", "new"), nullptr);
 }
 
 TEST(StateJobKey, IsHashableAndDistinguishesProjectFromJob)

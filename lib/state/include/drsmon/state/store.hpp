@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -18,6 +20,12 @@ class store
 public:
     using entry = std::pair<job_key, job_state>;
 
+    store() = default;
+    store(const store& other);
+    store& operator=(const store& other);
+    store(store&&) noexcept = default;
+    store& operator=(store&&) noexcept = default;
+
     // Inserts or replaces the state of `key`. Returns true (and bumps generation()) when
     // the stored value changed.
     bool upsert(const job_key& key, job_state state);
@@ -29,7 +37,9 @@ public:
     void clear();
 
     // The state of `key`, or nullptr. The pointer is valid until the next upsert/erase.
-    const job_state* find(const job_key& key) const;
+    const job_state* find(const job_key& key) const { return find(key.project, key.job_id); }
+    // The same without building a job_key (a hash lookup, no allocation).
+    const job_state* find(std::string_view project, std::string_view job_id) const;
 
     // Calls f(const job_key&, const job_state&) for every job, in key order.
     template <class F>
@@ -69,7 +79,23 @@ public:
     std::uint64_t generation() const noexcept { return generation_; }
 
 private:
+    // The ordered map keeps the key order of for_each/snapshot/keys; lookups go through a hash
+    // index of views into its (node-stable) keys, so that a find compares no key strings but one.
+    struct key_ref
+    {
+        std::string_view project;
+        std::string_view job_id;
+        friend bool operator==(const key_ref&, const key_ref&) = default;
+    };
+    struct key_ref_hash
+    {
+        std::size_t operator()(const key_ref& k) const noexcept;
+    };
+
+    void rebuild_index();
+
     std::map<job_key, job_state> jobs_;
+    std::unordered_map<key_ref, job_state*, key_ref_hash> index_;
     std::uint64_t generation_ = 0;
 };
 
