@@ -35,6 +35,18 @@ public:
         finished_ = true;
     }
 
+    // The number of bytes written and not yet drained.
+    std::size_t size() const noexcept { return pos_; }
+
+    // Hands the text written so far to sink(std::string_view) and starts again at the beginning of
+    // `out` (keeping its room): a long document can go out in chunks of bounded size.
+    template <class Sink>
+    void drain(Sink&& sink)
+    {
+        sink(std::string_view(out_.data(), pos_));
+        pos_ = 0;
+    }
+
     void begin_object()
     {
         separate();

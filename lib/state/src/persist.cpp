@@ -427,10 +427,21 @@ core::error io_error(const std::string& path, const std::string& step, int err)
 
 }  // namespace
 
-std::string serialize_state(const store& s, std::uint64_t next_event_seq)
+namespace {
+
+// Writes the state document to `out`; when `chunk` is not 0, hands it to sink(std::string_view)
+// whenever more than `chunk` bytes are pending (and at the end), so the whole text never has to be
+// in memory at once.
+template <class Sink>
+void write_state(
+    const store& s,
+    std::uint64_t next_event_seq,
+    std::string& out,
+    std::size_t chunk,
+    Sink&& sink
+)
 {
-    std::string text;
-    json_writer w(text);
+    json_writer w(out);
     w.begin_object();
     w.key("format");
     w.string(format_name);
@@ -440,10 +451,24 @@ std::string serialize_state(const store& s, std::uint64_t next_event_seq)
     w.uint64(next_event_seq);
     w.key("jobs");
     w.begin_array();
-    s.for_each([&](const job_key& k, const job_state& st) { write_job(w, k, st); });
+    s.for_each([&](const job_key& k, const job_state& st) {
+        write_job(w, k, st);
+        if (chunk != 0 && w.size() > chunk)
+            w.drain(sink);
+    });
     w.end_array();
     w.end_object();
+    if (chunk != 0)
+        w.drain(sink);
     w.finish();
+}
+
+}  // namespace
+
+std::string serialize_state(const store& s, std::uint64_t next_event_seq)
+{
+    std::string text;
+    write_state(s, next_event_seq, text, 0, [](std::string_view) {});
     return text;
 }
 
@@ -514,13 +539,20 @@ static int write_all(int fd, std::string_view text)
 
 core::result<void> save(const store& s, std::uint64_t next_event_seq, const std::string& path)
 {
-    const std::string text = serialize_state(s, next_event_seq);
     const std::string tmp = path + ".tmp";
 
     const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0)
         return io_error(tmp, "open", errno);
-    if (const int err = write_all(fd, text); err != 0)
+    // Written in chunks of about 256 kB as it is produced: the whole document (megabytes at
+    // thousands of jobs) is never held in memory.
+    std::string buffer;
+    int write_error = 0;
+    write_state(s, next_event_seq, buffer, 256 * 1024, [&](std::string_view chunk) {
+        if (write_error == 0)
+            write_error = write_all(fd, chunk);
+    });
+    if (const int err = write_error; err != 0)
     {
         ::close(fd);
         ::unlink(tmp.c_str());

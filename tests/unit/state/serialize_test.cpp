@@ -247,6 +247,24 @@ TEST(StateSerialize, ParsesBackToTheSameStore)
     EXPECT_EQ(loaded->jobs.snapshot(), expected.snapshot());
 }
 
+TEST(StateSerialize, SaveWritesTheSameTextInChunks)
+{
+    // About 1.5 MB: save() hands it to the file in several chunks of about 256 kB.
+    testing::temp_dir dir;
+    const auto path = (dir.path() / "state.json").string();
+    auto s = sample_store();
+    for (int i = 0; i < 1000; ++i)
+        s.upsert({"bulk", "job-" + std::to_string(i)}, testing::full_job());
+    const auto expected = serialize_state(s, 77);
+    ASSERT_GT(expected.size(), 1'000'000u);
+    ASSERT_TRUE(save(s, 77, path).has_value());
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    EXPECT_EQ(text.str(), expected);
+    EXPECT_EQ(text.str(), reference_state(s, 77));
+}
+
 TEST(StateSerialize, JournalLinesAreTheBoostJsonLines)
 {
     testing::temp_dir dir;
