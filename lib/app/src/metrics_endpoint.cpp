@@ -128,35 +128,23 @@ asio::awaitable<void> metrics_endpoint::compress(std::shared_ptr<snapshot> s)
         for (auto& [i, piece] : done)
             pieces[i] = std::move(piece);
     };
-    if (groups == 1)
+    // Two groups run at once (the pool has two threads); more than two go two at a time.
+    for (std::size_t g = 0; g < groups; g += 2)
     {
-        auto work = compress_group(text, std::move(which[0]), options_.gzip_level);
-        auto op = asio::co_spawn(compress_ex_, std::move(work), asio::use_awaitable);
-        auto done = co_await std::move(op);
-        collect(done);
-    }
-    else
-    {
-        // Two groups run at once; more than two are compressed two at a time.
-        for (std::size_t g = 0; g < groups; g += 2)
+        auto first = compress_group(text, std::move(which[g]), options_.gzip_level);
+        auto a = asio::co_spawn(compress_ex_, std::move(first), asio::use_awaitable);
+        if (g + 1 == groups)
         {
-            if (g + 1 == groups)
-            {
-                auto work = compress_group(text, std::move(which[g]), options_.gzip_level);
-                auto op = asio::co_spawn(compress_ex_, std::move(work), asio::use_awaitable);
-                auto done = co_await std::move(op);
-                collect(done);
-                break;
-            }
-            auto first = compress_group(text, std::move(which[g]), options_.gzip_level);
-            auto second = compress_group(text, std::move(which[g + 1]), options_.gzip_level);
-            auto a = asio::co_spawn(compress_ex_, std::move(first), asio::use_awaitable);
-            auto b = asio::co_spawn(compress_ex_, std::move(second), asio::use_awaitable);
-            auto op = std::move(a) && std::move(b);
-            auto both = co_await std::move(op);
-            collect(std::get<0>(both));
-            collect(std::get<1>(both));
+            auto done = co_await std::move(a);
+            collect(done);
+            break;
         }
+        auto second = compress_group(text, std::move(which[g + 1]), options_.gzip_level);
+        auto b = asio::co_spawn(compress_ex_, std::move(second), asio::use_awaitable);
+        auto op = std::move(a) && std::move(b);
+        auto both = co_await std::move(op);
+        collect(std::get<0>(both));
+        collect(std::get<1>(both));
     }
     s->pieces = std::move(pieces);
     s->compressed = true;

@@ -85,7 +85,10 @@ TEST(MetricsJobCollectorPass, TheStoreMayChangeBetweenSteps)
     const auto s = testing::parse_exposition(text);
     EXPECT_EQ(testing::value_of(s, "drs_job_failed", {{"job_id", "c"}}), 0);
     // The counts describe the jobs rendered, so they agree with the series.
-    EXPECT_EQ(testing::value_of(s, "drs_monitor_jobs", {{"project", "proj-a"}, {"source", "async_batch"}}), 4);
+    EXPECT_EQ(
+        testing::value_of(s, "drs_monitor_jobs", {{"project", "proj-a"}, {"source", "async_batch"}}),
+        4
+    );
     EXPECT_NE(p.generation(), f.store.generation());
 }
 
