@@ -205,6 +205,23 @@ TEST(Crypto, HmacMatchesRfc4231TestCase2)
     EXPECT_EQ(sha256_hex(""), empty_payload_hash);
 }
 
+TEST(Crypto, HmacHandlesKeysLongerThanShorterThanAndExactlyOneBlock)
+{
+    // RFC 4231 test case 6: a 131-byte key is hashed first.
+    EXPECT_EQ(
+        hmac_sha256_hex(std::string(131, '\xaa'), "Test Using Larger Than Block-Size Key - Hash Key First"),
+        "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"
+    );
+    std::string block;
+    for (int i = 0; i < 64; ++i)
+        block += static_cast<char>(i);
+    EXPECT_EQ(
+        hmac_sha256_hex(block, "exactly one block"),
+        "6a0b99c9142782e19009e62b6ac5c4261cad2dddfa6f6a369a1414208408abd3"
+    );
+    EXPECT_EQ(hmac_sha256_hex("", ""), "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad");
+}
+
 TEST(PercentDecode, InvertsRfc3986EncodeForEveryByte)
 {
     std::string all;
