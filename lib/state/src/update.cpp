@@ -52,15 +52,17 @@ std::vector<event> remove_job(store& s, const job_key& key, core::wall_time now)
 
 std::vector<event> mark_stale(store& s, core::wall_time now, std::chrono::milliseconds max_staleness)
 {
+    // Runs after every status round: find the few jobs whose flag turns without copying every key.
+    std::vector<job_key> turning;
+    s.for_each([&](const job_key& key, const job_state& st) {
+        if (st.last_refresh && (now - *st.last_refresh > max_staleness) != st.stale)
+            turning.push_back(key);
+    });
     std::vector<event> events;
-    for (const auto& key : s.keys())
+    for (const auto& key : turning)
     {
         const job_state* before = s.find(key);
-        if (!before->last_refresh)
-            continue;
-        const bool should_be_stale = now - *before->last_refresh > max_staleness;
-        if (should_be_stale == before->stale)
-            continue;
+        const bool should_be_stale = !before->stale;
         job_state next = *before;
         next.stale = should_be_stale;
         auto e = diff(before, &next, key, now);
