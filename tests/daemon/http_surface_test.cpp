@@ -1,11 +1,12 @@
 // The daemon's HTTP surface against a fixed scenario (tests/data/daemon/golden.yaml), plus jobs the
 // API does not know.
 
+#include "drsmon/test/gunzip.hpp"
+
 #include "e2e_support.hpp"
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>
-#include <zlib.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -26,26 +27,7 @@ const std::string orders = "3f0c2a10-4d2b-4c55-9e3a-1b2c3d4jb201";
 const std::string crm_dr = "7a1e9c44-0b6f-4e1d-8a7b-5e6f7a8jb502";
 const std::string billing = "9b2f0d55-1c7a-4f2e-9b8c-6f7a8b9jb101";
 
-std::string gunzip(const std::string& in)
-{
-    z_stream zs{};
-    if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK)
-        return {};
-    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-    zs.avail_in = static_cast<uInt>(in.size());
-    std::string out;
-    char buf[16384];
-    int rc = Z_OK;
-    do
-    {
-        zs.next_out = reinterpret_cast<Bytef*>(buf);
-        zs.avail_out = sizeof buf;
-        rc = inflate(&zs, Z_NO_FLUSH);
-        out.append(buf, sizeof buf - zs.avail_out);
-    } while (rc == Z_OK);
-    inflateEnd(&zs);
-    return rc == Z_STREAM_END ? out : std::string();
-}
+std::string gunzip(const std::string& in) { return test::gunzip(in).value_or(""); }
 
 // The warning and error lines of a daemon log (for failure messages).
 std::string warnings(const std::string& log)

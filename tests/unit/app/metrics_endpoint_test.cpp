@@ -1,4 +1,5 @@
 #include "drsmon/app/metrics_endpoint.hpp"
+#include "drsmon/test/gunzip.hpp"
 
 #include "../state/fixtures.hpp"
 
@@ -11,7 +12,6 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <gtest/gtest.h>
-#include <zlib.h>
 
 #include <optional>
 #include <string>
@@ -26,24 +26,9 @@ using state::testing::at;
 
 std::string gunzip(const std::string& body)
 {
-    z_stream zs{};
-    EXPECT_EQ(inflateInit2(&zs, 15 + 16), Z_OK);
-    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(body.data()));
-    zs.avail_in = static_cast<uInt>(body.size());
-    std::string out;
-    char buf[65536];
-    int rc = Z_OK;
-    while (rc == Z_OK)
-    {
-        zs.next_out = reinterpret_cast<Bytef*>(buf);
-        zs.avail_out = sizeof buf;
-        rc = inflate(&zs, Z_NO_FLUSH);
-        out.append(buf, sizeof buf - zs.avail_out);
-    }
-    EXPECT_EQ(rc, Z_STREAM_END);
-    EXPECT_EQ(zs.avail_in, 0u);
-    inflateEnd(&zs);
-    return out;
+    auto text = test::gunzip(body);
+    EXPECT_TRUE(text) << "not one complete gzip stream";
+    return text.value_or("");
 }
 
 std::string header(const server::reply& r, const std::string& name)

@@ -1,7 +1,7 @@
 #include "drsmon/server/gzip.hpp"
+#include "drsmon/test/gunzip.hpp"
 
 #include <gtest/gtest.h>
-#include <zlib.h>
 
 #include <random>
 #include <string>
@@ -10,28 +10,11 @@
 namespace drsmon::server {
 namespace {
 
-// Inflates a whole gzip stream; fails the test unless zlib reaches the end of the stream (which
-// checks the trailer's CRC-32 and length) with every input byte used.
 std::string gunzip(const std::string& body)
 {
-    z_stream zs{};
-    EXPECT_EQ(inflateInit2(&zs, 15 + 16), Z_OK);
-    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(body.data()));
-    zs.avail_in = static_cast<uInt>(body.size());
-    std::string out;
-    char buf[65536];
-    int rc = Z_OK;
-    while (rc == Z_OK)
-    {
-        zs.next_out = reinterpret_cast<Bytef*>(buf);
-        zs.avail_out = sizeof buf;
-        rc = inflate(&zs, Z_NO_FLUSH);
-        out.append(buf, sizeof buf - zs.avail_out);
-    }
-    EXPECT_EQ(rc, Z_STREAM_END) << (zs.msg ? zs.msg : "");
-    EXPECT_EQ(zs.avail_in, 0u);
-    inflateEnd(&zs);
-    return out;
+    auto text = test::gunzip(body);
+    EXPECT_TRUE(text) << "not one complete gzip stream";
+    return text.value_or("");
 }
 
 // Exposition-like text: repetitive lines with varying numbers.
