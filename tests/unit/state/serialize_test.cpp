@@ -208,9 +208,11 @@ TEST(StateSerialize, WritesTheSameTextAsTheBoostJsonDocument)
     EXPECT_EQ(serialize_state(store{}, 1), reference_state(store{}, 1));
 }
 
-TEST(StateSerialize, WritesDoublesAsBoostJsonDoes)
+TEST(StateSerialize, WritesDoublesAsBoostJsonDoesAndReadsThemBackExactly)
 {
-    // The shortest digits in Boost.JSON's notation for many kinds of values.
+    // The shortest digits in Boost.JSON's notation for many kinds of values, and every value
+    // reads back exactly (Boost.JSON 1.81's own number parsing is not correctly rounded: the
+    // state reader reads doubles with std::from_chars), so a load and a save change nothing.
     std::mt19937_64 rng(7);
     std::uniform_real_distribution<double> unit(0, 1);
     store s;
@@ -227,7 +229,18 @@ TEST(StateSerialize, WritesDoublesAsBoostJsonDoes)
         j.node.memory_ratio = -unit(rng) * 1e-300;
         s.upsert({"p", std::to_string(i)}, std::move(j));
     }
-    EXPECT_EQ(serialize_state(s, 7), reference_state(s, 7));
+    const auto once = serialize_state(s, 7);
+    EXPECT_EQ(once, reference_state(s, 7));
+    const auto loaded = parse_state(once, "test");
+    ASSERT_TRUE(loaded);
+    s.for_each([&](const job_key& k, const job_state& j) {
+        const auto* back = loaded->jobs.find(k);
+        ASSERT_NE(back, nullptr);
+        EXPECT_EQ(back->progress_ratio, j.progress_ratio) << k.job_id;
+        EXPECT_EQ(back->delay_seconds, j.delay_seconds) << k.job_id;
+        EXPECT_EQ(back->node.memory_ratio, j.node.memory_ratio) << k.job_id;
+    });
+    EXPECT_EQ(serialize_state(loaded->jobs, loaded->next_event_seq), once);  // a fixed point
 }
 
 TEST(StateSerialize, ParsesBackToTheSameStore)
