@@ -330,30 +330,22 @@ bool job_collector::pass::step(std::size_t max_jobs)
         return false;
 
     // Every job is rendered: the per-batch and per-source counts of the jobs seen.
-    for (const auto& [k, count] : async_batches_)
-    {
-        std::string& out = samples_[f_async_batch_jobs];
-        if (out.empty())
-            out += headers()[f_async_batch_jobs];
-        out += specs[f_async_batch_jobs].name;
-        out += "{project=\"";
-        append_escaped(out, k.first);
-        out += '"';
-        append_label(out, "async_job_id", k.second);
-        line_end(out, static_cast<double>(count));
-    }
-    for (const auto& [k, count] : by_source_)
-    {
-        std::string& out = samples_[f_monitor_jobs];
-        if (out.empty())
-            out += headers()[f_monitor_jobs];
-        out += specs[f_monitor_jobs].name;
-        out += "{project=\"";
-        append_escaped(out, k.first);
-        out += '"';
-        append_label(out, "source", k.second);
-        line_end(out, static_cast<double>(count));
-    }
+    auto counts = [this](std::size_t fam, std::string_view label, const auto& by_key) {
+        for (const auto& [k, count] : by_key)
+        {
+            std::string& out = samples_[fam];
+            if (out.empty())
+                out += headers()[fam];
+            out += specs[fam].name;
+            out += "{project=\"";
+            append_escaped(out, k.first);
+            out += '"';
+            append_label(out, label, k.second);
+            line_end(out, static_cast<double>(count));
+        }
+    };
+    counts(f_async_batch_jobs, "async_job_id", async_batches_);
+    counts(f_monitor_jobs, "source", by_source_);
     done_ = true;
     return true;
 }
