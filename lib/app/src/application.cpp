@@ -177,7 +177,7 @@ public:
     project_observer(metrics::self_metrics& m, std::string project) : m_(m), project_(std::move(project)) {}
     void on_request(drs_api::api which, std::string_view code, double seconds) override
     {
-        m_.observe_request(project_, drs_api::api_name(which), std::string(code), seconds);
+        m_.observe_request(project_, drs_api::api_name(which), code, seconds);
     }
     void on_retry(drs_api::api which) override { m_.add_retry(project_, drs_api::api_name(which)); }
     void on_throttled(drs_api::api which) override { m_.add_throttled(project_, drs_api::api_name(which)); }

@@ -5,7 +5,6 @@
 #include "drsmon/drs_api/errors.hpp"
 
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/experimental/channel.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -40,12 +39,16 @@ struct drs_client::impl
     std::shared_ptr<spdlog::logger> log;
     call_observer* observer;
     http::client http;
-    // A channel with N slots is an async semaphore: a send takes a slot and
-    // waits while all are taken; a receive frees one.
-    asio::experimental::channel<void(boost::system::error_code)> slots;
+    // Requests in flight, at most max_concurrency: a caller finding every slot taken parks on
+    // slot_freed (a timer that never expires, woken one at a time by cancel_one()).
+    unsigned in_flight = 0;
+    asio::steady_timer slot_freed;
     retry_budget budget;
     auth_gate gate;
     std::mt19937_64 rng{std::random_device{}()};
+    const std::string user_agent = std::string("drs-monitor/") + core::version;
+    const std::string host_header;
+    auth::credentials signing;
 
     // IAM token state (password mode). Waiters park on refresh_done until the
     // one refresh in flight finishes, instead of each logging in.
@@ -67,9 +70,11 @@ struct drs_client::impl
           log(std::move(l)),
           observer(o),
           http(e, settings.http, log),
-          slots(e, std::max(1u, settings.max_concurrency)),
+          slot_freed(e, steady_clock::time_point::max()),
           budget(settings.retry_budget_per_round),
           gate(settings.auth_failure_hold),
+          host_header(settings.endpoint.host_header()),
+          signing(signing_credentials()),
           refresh_done(e, steady_clock::time_point::max())
     {
         if (settings.creds.mode == auth_mode::token)
@@ -155,37 +160,37 @@ struct drs_client::impl
         );
     }
 
+    // The AK/SK signing key material in the signer's form, kept from construction and
+    // update_credentials() rather than copied for every request.
+    auth::credentials signing_credentials() const
+    {
+        return {settings.creds.access_key, settings.creds.secret_key, settings.creds.security_token};
+    }
+
     // Builds the wire request: common headers, then signature or token.
     http::request build(const drs_api::request_spec& spec)
     {
         http::request req;
         req.method = spec.method;
-        std::vector<auth::header> headers{
-            {"Content-Type", "application/json"},
-            {"User-Agent", std::string("drs-monitor/") + core::version},
-            {"X-Language", settings.language},
-        };
+        std::vector<auth::header> headers;
+        headers.reserve(8);
+        headers.push_back({"Content-Type", "application/json"});
+        headers.push_back({"User-Agent", user_agent});
+        headers.push_back({"X-Language", settings.language});
         if (settings.creds.mode == auth_mode::aksk)
         {
             headers.push_back({"X-Project-Id", settings.project_id});
             auth::sign_input in{
                 .method = spec.method,
-                .host = settings.endpoint.host_header(),
+                .host = host_header,
                 .path = spec.path,
                 .query = spec.query,
                 .headers = std::move(headers),
                 .body = spec.body,
             };
-            auto out = auth::sign(
-                in,
-                auth::credentials{
-                    settings.creds.access_key,
-                    settings.creds.secret_key,
-                    settings.creds.security_token,
-                },
-                clock.now()
-            );
+            auto out = auth::sign(in, signing, clock.now());
             req.target = std::move(out.target);
+            req.headers.reserve(out.headers.size());
             for (auto& h : out.headers)
                 req.headers.push_back({std::move(h.name), std::move(h.value)});
         }
@@ -195,6 +200,7 @@ struct drs_client::impl
             const auto q = query_string(spec.query);
             if (!q.empty())
                 req.target += "?" + q;
+            req.headers.reserve(headers.size() + 1);
             for (auto& h : headers)
                 req.headers.push_back({std::move(h.name), std::move(h.value)});
             req.headers.push_back({"X-Auth-Token", token ? token->token : std::string()});
@@ -237,14 +243,17 @@ struct drs_client::impl
                 }
             }
 
-            auto [ec] = co_await slots.async_send(boost::system::error_code{}, tok);
-            if (ec)
+            while (in_flight >= std::max(1u, settings.max_concurrency) && !closed)
+                co_await slot_freed.async_wait(tok);
+            if (closed)
                 co_return core::make_error(core::errc::cancelled, api, "client closed");
+            ++in_flight;
             const auto started = steady_clock::now();
             // Named: GCC 12 may destroy temporaries of a co_await expression twice.
             auto req = build(spec);
             auto r = co_await http.send(settings.endpoint, std::move(req));
-            slots.try_receive([](boost::system::error_code) {});
+            --in_flight;
+            slot_freed.cancel_one();
             const double seconds = std::chrono::duration<double>(steady_clock::now() - started).count();
 
             if (r && is_success(r->status))
@@ -403,6 +412,7 @@ void drs_client::begin_round() noexcept { impl_->budget.refill(); }
 void drs_client::update_credentials(credentials creds)
 {
     impl_->settings.creds = std::move(creds);
+    impl_->signing = impl_->signing_credentials();
     impl_->token.reset();
     if (impl_->settings.creds.mode == auth_mode::token)
         impl_->token = auth::iam_token{
@@ -426,7 +436,7 @@ const std::string& drs_client::project() const { return impl_->settings.project;
 void drs_client::close()
 {
     impl_->closed = true;
-    impl_->slots.close();
+    impl_->slot_freed.cancel();
     impl_->refresh_done.cancel();
     impl_->http.close();
 }

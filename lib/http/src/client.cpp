@@ -3,19 +3,20 @@
 #include "drsmon/http/proxy.hpp"
 
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/intrusive/list.hpp>
 
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 #include <spdlog/spdlog.h>
 
-#include <list>
+#include <algorithm>
+#include <deque>
 #include <map>
 #include <optional>
 #include <vector>
@@ -28,7 +29,7 @@ namespace bhttp = boost::beast::http;
 namespace ssl = boost::asio::ssl;
 using boost::system::error_code;
 using tcp = asio::ip::tcp;
-using namespace asio::experimental::awaitable_operators;
+using std::chrono::steady_clock;
 
 namespace {
 
@@ -83,16 +84,71 @@ std::string verify_detail(SSL* handle, const error_code& ec)
     return ec.message();
 }
 
+// The request line, headers and body as one buffer: one TLS record and one send for a small
+// request (asio's ssl::stream writes one buffer of a sequence per call).
+core::result<std::string> serialize(
+    const request& req,
+    std::string_view target_prefix,
+    const url& origin,
+    const std::string& user_agent
+)
+{
+    auto valid_name = [](std::string_view n) {
+        return !n.empty() &&
+               std::all_of(n.begin(), n.end(), [](unsigned char c) { return c > 32 && c < 127 && c != ':'; });
+    };
+    auto valid_value = [](std::string_view v) {
+        return std::none_of(v.begin(), v.end(), [](char c) { return c == '\r' || c == '\n' || c == '\0'; });
+    };
+    if (!valid_name(req.method) || req.target.empty() || !valid_value(req.target) ||
+        req.target.find(' ') != std::string::npos)
+        return make(core::errc::config, "invalid request line");
+    std::size_t size = req.method.size() + target_prefix.size() + req.target.size() + 64 + req.body.size() +
+                       user_agent.size() + origin.host.size();
+    for (const auto& h : req.headers)
+        size += h.name.size() + h.value.size() + 4;
+    std::string wire;
+    wire.reserve(size);
+    wire.append(req.method).append(" ").append(target_prefix).append(req.target).append(" HTTP/1.1\r\n");
+    bool host = false, agent = false, encoding = false;
+    for (const auto& h : req.headers)
+    {
+        // The header's value is not repeated: it may be a credential.
+        if (!valid_name(h.name) || !valid_value(h.value))
+            return make(core::errc::config, "invalid header " + (valid_name(h.name) ? h.name : "name"));
+        if (iequals(h.name, "Content-Length") || iequals(h.name, "Transfer-Encoding"))
+            continue;
+        host = host || iequals(h.name, "Host");
+        agent = agent || iequals(h.name, "User-Agent");
+        encoding = encoding || iequals(h.name, "Accept-Encoding");
+        wire.append(h.name).append(": ").append(h.value).append("\r\n");
+    }
+    if (!host)
+        wire.append("Host: ").append(origin.host_header()).append("\r\n");
+    if (!agent && !user_agent.empty())
+        wire.append("User-Agent: ").append(user_agent).append("\r\n");
+    if (!encoding)
+        wire.append("Accept-Encoding: gzip\r\n");
+    // As Beast's prepare_payload: a body, or a method that defines one, is framed by its length.
+    const bool bodiless_method = req.method == "GET" || req.method == "HEAD" || req.method == "OPTIONS" ||
+                                 req.method == "TRACE" || req.method == "CONNECT";
+    if (!req.body.empty() || !bodiless_method)
+        wire.append("Content-Length: ").append(std::to_string(req.body.size())).append("\r\n");
+    wire.append("\r\n").append(req.body);
+    return wire;
+}
+
 template <class Stream>
 asio::awaitable<exchange_result> exchange(
     Stream& stream,
     beast::flat_buffer& buffer,
-    bhttp::request<bhttp::string_body>& msg,
+    const std::string& wire,
+    bool head,
     std::size_t limit
 )
 {
     exchange_result out;
-    auto [wec, written] = co_await bhttp::async_write(stream, msg, use_tuple);
+    auto [wec, written] = co_await asio::async_write(stream, asio::buffer(wire), use_tuple);
     (void)written;
     if (wec)
     {
@@ -103,7 +159,7 @@ asio::awaitable<exchange_result> exchange(
     bhttp::response_parser<bhttp::string_body> parser;
     parser.body_limit(limit);
     parser.header_limit(header_limit);
-    if (msg.method() == bhttp::verb::head)
+    if (head)
         parser.skip(true);
     auto [rec, read] = co_await bhttp::async_read(stream, buffer, parser, use_tuple);
     (void)read;
@@ -128,11 +184,45 @@ asio::awaitable<exchange_result> exchange(
     co_return out;
 }
 
-asio::awaitable<core::errc> watchdog(asio::steady_timer& timer)
+// Why a request was stopped from outside its own I/O.
+enum class interruption
 {
-    auto [ec] = co_await timer.async_wait(use_tuple);
-    co_return ec ? core::errc::cancelled : core::errc::timeout;
-}
+    none,
+    timeout,    // its deadline passed
+    cancelled,  // client::close()
+};
+
+// A request in flight as the deadline sweeper sees it: what to close to stop it now. The hook
+// unlinks it from the client's list when the request's frame goes, however it ends.
+struct inflight
+{
+    boost::intrusive::list_member_hook<boost::intrusive::link_mode<boost::intrusive::auto_unlink>> hook;
+    steady_clock::time_point deadline;
+    tcp::resolver* resolver = nullptr;    // while resolving
+    beast::tcp_stream* stream = nullptr;  // while connecting, tunnelling, handshaking or exchanging
+    interruption stopped = interruption::none;
+
+    void interrupt(interruption why)
+    {
+        if (stopped != interruption::none)
+            return;
+        stopped = why;
+        if (resolver)
+            resolver->cancel();
+        if (stream)
+        {
+            // Closing the socket completes the pending operation with an error; the connection is
+            // not pooled again.
+            error_code ignored;
+            stream->socket().close(ignored);
+        }
+    }
+};
+
+using inflight_list = boost::intrusive::list<
+    inflight,
+    boost::intrusive::member_hook<inflight, decltype(inflight::hook), &inflight::hook>,
+    boost::intrusive::constant_time_size<false>>;
 
 }  // namespace
 
@@ -140,7 +230,7 @@ class client::impl : public std::enable_shared_from_this<impl>
 {
 public:
     impl(asio::any_io_executor ex, client_options opts, std::shared_ptr<spdlog::logger> log)
-        : ex_(std::move(ex)), opts_(std::move(opts)), log_(std::move(log))
+        : ex_(std::move(ex)), opts_(std::move(opts)), log_(std::move(log)), sweeper_(ex_)
     {
         if (!log_)
             log_ = std::make_shared<spdlog::logger>("http");
@@ -166,6 +256,8 @@ public:
         );
     }
 
+    ~impl() { inflight_.clear(); }
+
     // Keeps the implementation alive for the whole request, even if the client goes away.
     static asio::awaitable<core::result<response>> start(std::shared_ptr<impl> self, url origin, request req)
     {
@@ -174,37 +266,47 @@ public:
 
     asio::awaitable<core::result<response>> send(url origin, request req)
     {
-        auto self = shared_from_this();
         try
         {
             if (origin.is_tls() && ctx_error_)
                 co_return *ctx_error_;
-            auto proxy = select_proxy(origin, opts_, env_);
-            if (!proxy)
-                co_return proxy.error();
-
-            asio::steady_timer timer(ex_, opts_.timeout);
-            // Deregisters even when the frame is destroyed unfinished (its io_context went away).
-            struct registration
+            const route* r = route_for(origin);
+            if (!r->proxy)
+                co_return r->proxy.error();
+            inflight op;
+            op.deadline = steady_clock::now() + opts_.timeout;
+            inflight_.push_back(op);
+            arm_sweeper();
+            // However the request ends: an idle client keeps no timer pending (it would keep
+            // io_context::run() from returning).
+            struct leave
             {
-                std::list<asio::steady_timer*>& list;
-                std::list<asio::steady_timer*>::iterator it;
-                ~registration() { list.erase(it); }
-            } registered{inflight_, inflight_.insert(inflight_.end(), &timer)};
-            // The operands are created in their own statements: GCC 12 corrupts arguments of
-            // coroutine calls written inside a co_await expression.
-            auto operation = perform(origin, *proxy, std::move(req));
-            auto deadline = watchdog(timer);
-            auto outcome = co_await (std::move(operation) || std::move(deadline));
-            if (outcome.index() == 0)
-                co_return std::move(std::get<0>(outcome));
-            if (std::get<1>(outcome) == core::errc::timeout)
+                impl& self;
+                inflight& op;
+                ~leave()
+                {
+                    op.hook.unlink();
+                    if (self.inflight_.empty() && self.sweeper_armed_)
+                    {
+                        self.sweeper_armed_ = false;
+                        self.sweeper_.cancel();
+                    }
+                }
+            } guard{*this, op};
+            auto result = co_await perform(origin, *r, req, op);
+            switch (op.stopped)
+            {
+            case interruption::none: break;
+            case interruption::timeout:
                 co_return make(
                     core::errc::timeout,
                     "request to " + origin.host_header() + " took longer than " +
                         std::to_string(opts_.timeout.count()) + " ms"
                 );
-            co_return make(core::errc::cancelled, "request to " + origin.host_header() + " cancelled");
+            case interruption::cancelled:
+                co_return make(core::errc::cancelled, "request to " + origin.host_header() + " cancelled");
+            }
+            co_return result;
         }
         catch (const std::exception& e)
         {
@@ -214,8 +316,8 @@ public:
 
     void close()
     {
-        for (auto* timer : inflight_)
-            timer->cancel();
+        for (auto& op : inflight_)
+            op.interrupt(interruption::cancelled);
         for (auto& [key, conns] : idle_)
         {
             for (auto& conn : conns)
@@ -236,68 +338,112 @@ public:
     }
 
 private:
-    // Fills msg in place rather than returning it into a coroutine frame (see perform()).
-    void build(
-        bhttp::request<bhttp::string_body>& msg,
-        const url& origin,
-        const std::optional<url>& proxy,
-        request& req
-    ) const
+    // How requests to one origin travel: the proxy (if any) and the key of the idle pool. The
+    // environment is read once per origin and client.
+    struct route
     {
-        msg.version(11);
-        const auto verb = bhttp::string_to_verb(req.method);
-        if (verb == bhttp::verb::unknown)
-            msg.method_string(req.method);
-        else
-            msg.method(verb);
-        // Plain http through a proxy uses the absolute form (RFC 9112 §3.2.2).
-        if (proxy && !origin.is_tls())
-            msg.target(origin.scheme + "://" + origin.host_header() + req.target);
-        else
-            msg.target(req.target);
-        for (const auto& h : req.headers)
-            msg.insert(h.name, h.value);
-        if (req.header_value("Host").empty())
-            msg.set(bhttp::field::host, origin.host_header());
-        if (req.header_value("User-Agent").empty() && !opts_.user_agent.empty())
-            msg.set(bhttp::field::user_agent, opts_.user_agent);
-        if (req.header_value("Accept-Encoding").empty())
-            msg.set(bhttp::field::accept_encoding, "gzip");
-        msg.body() = std::move(req.body);
-        msg.prepare_payload();
+        std::string scheme, host;
+        std::uint16_t port = 0;
+        core::result<std::optional<url>> proxy;
+        std::string pool_key;
+        std::string target_prefix;  // absolute form for plain http through a proxy (RFC 9112 §3.2.2)
+    };
+
+    const route* route_for(const url& origin)
+    {
+        for (const auto& r : routes_)
+            if (r.port == origin.port && r.host == origin.host && r.scheme == origin.scheme)
+                return &r;
+        route r{origin.scheme, origin.host, origin.port, select_proxy(origin, opts_, env_), {}, {}};
+        if (r.proxy)
+        {
+            const auto& proxy = *r.proxy;
+            r.pool_key = origin.scheme + "://" + origin.authority() +
+                         (proxy ? " via " + proxy->authority() : "");
+            if (proxy && !origin.is_tls())
+                r.target_prefix = origin.scheme + "://" + origin.host_header();
+        }
+        routes_.push_back(std::move(r));
+        return &routes_.back();
     }
 
-    asio::awaitable<core::result<response>> perform(url origin, std::optional<url> proxy, request req)
+    // Timeouts: one timer for the whole client, due at the earliest deadline in flight. Every
+    // request has the same timeout, so the list (in start order) is in deadline order.
+    void arm_sweeper()
     {
-        bhttp::request<bhttp::string_body> msg;
-        build(msg, origin, proxy, req);
-        const std::string key = origin.scheme + "://" + origin.authority() +
-                                (proxy ? " via " + proxy->authority() : "");
+        if (sweeper_armed_)
+            return;
+        for (auto& op : inflight_)
+        {
+            if (op.stopped != interruption::none)
+                continue;
+            sweeper_armed_ = true;
+            sweeper_.expires_at(op.deadline);
+            sweeper_.async_wait([weak = weak_from_this()](error_code ec) {
+                // Aborted waits were cancelled on purpose (nothing in flight, or re-armed).
+                if (ec == asio::error::operation_aborted)
+                    return;
+                if (auto self = weak.lock())
+                    self->sweep();
+            });
+            return;
+        }
+    }
+
+    void sweep()
+    {
+        sweeper_armed_ = false;
+        const auto now = steady_clock::now();
+        for (auto& op : inflight_)
+        {
+            if (op.deadline > now)
+                break;
+            op.interrupt(interruption::timeout);
+        }
+        arm_sweeper();
+    }
+
+    asio::awaitable<core::result<response>> perform(
+        const url& origin,
+        const route& r,
+        request& req,
+        inflight& op
+    )
+    {
+        const std::optional<url>& proxy = *r.proxy;
+        auto wire = serialize(req, r.target_prefix, origin, opts_.user_agent);
+        if (!wire)
+            co_return wire.error();
+        const bool head = req.method == "HEAD";
         for (int attempt = 0;; ++attempt)
         {
             // The retry always dials afresh: another idle connection may be just as stale.
-            std::unique_ptr<connection> conn = attempt == 0 ? take_idle(key) : nullptr;
+            std::unique_ptr<connection> conn = attempt == 0 ? take_idle(r.pool_key) : nullptr;
             const bool reused = conn != nullptr;
             if (!conn)
             {
-                auto opened = co_await open(origin, proxy);
+                auto opened = co_await open(origin, proxy, op);
                 if (!opened)
                     co_return opened.error();
                 conn = std::move(*opened);
             }
+            op.stream = &conn->lowest();
             // Two statements rather than a conditional: GCC 12 mishandles co_await inside ?:.
             exchange_result x;
             if (conn->secure)
-                x = co_await exchange(*conn->secure, conn->buffer, msg, opts_.max_body_bytes);
+                x = co_await exchange(*conn->secure, conn->buffer, *wire, head, opts_.max_body_bytes);
             else
-                x = co_await exchange(*conn->plain, conn->buffer, msg, opts_.max_body_bytes);
+                x = co_await exchange(*conn->plain, conn->buffer, *wire, head, opts_.max_body_bytes);
+            op.stream = nullptr;
+            if (op.stopped != interruption::none)
+                co_return make(core::errc::cancelled, "interrupted");  // replaced by send()
             if (x.ec)
             {
                 if (reused && attempt == 0 && !x.got_bytes && x.ec != asio::error::operation_aborted)
                 {
                     log_->debug(
                         "http: pooled connection to {} failed ({}), retrying on a new one",
-                        key,
+                        r.pool_key,
                         x.ec.message()
                     );
                     continue;
@@ -312,9 +458,16 @@ private:
             auto resp = to_response(x.msg);
             if (!resp)
                 co_return resp.error();
-            log_->debug("http: {} {}{} -> {}", req.method, origin.host_header(), req.target, resp->status);
+            if (log_->should_log(spdlog::level::debug))
+                log_->debug(
+                    "http: {} {}{} -> {}",
+                    req.method,
+                    origin.host_header(),
+                    req.target,
+                    resp->status
+                );
             if (keep)
-                put_idle(key, std::move(conn));
+                put_idle(r.pool_key, std::move(conn));
             co_return std::move(*resp);
         }
     }
@@ -346,37 +499,52 @@ private:
         return out;
     }
 
-    asio::awaitable<core::result<std::unique_ptr<connection>>> open(url origin, std::optional<url> proxy)
+    asio::awaitable<core::result<std::unique_ptr<connection>>> open(
+        const url& origin,
+        const std::optional<url>& proxy,
+        inflight& op
+    )
     {
         const url& dial = proxy ? *proxy : origin;
         const std::string peer = proxy ? "proxy " + dial.authority() : dial.authority();
         tcp::resolver resolver(ex_);
+        op.resolver = &resolver;
         auto [rec, endpoints] = co_await resolver
                                     .async_resolve(dial.host, std::to_string(dial.port), use_tuple);
+        op.resolver = nullptr;
+        if (op.stopped != interruption::none)
+            co_return make(core::errc::cancelled, "interrupted");
         if (rec)
             co_return io_error(rec, "resolve " + peer, 0);
-        beast::tcp_stream stream(ex_);
+
+        auto conn = std::make_unique<connection>();
+        if (origin.is_tls())
+            conn->secure.emplace(ex_, ctx_);
+        else
+            conn->plain.emplace(ex_);
+        beast::tcp_stream& stream = conn->lowest();
+        op.stream = &stream;
         auto [cec, endpoint] = co_await stream.async_connect(endpoints, use_tuple);
         (void)endpoint;
+        if (op.stopped != interruption::none)
+            co_return make(core::errc::cancelled, "interrupted");
         if (cec)
             co_return io_error(cec, "connect to " + peer, 0);
         error_code ignored;
         stream.socket().set_option(tcp::no_delay(true), ignored);
 
-        auto conn = std::make_unique<connection>();
         if (proxy && origin.is_tls())
         {
             auto tunnel = co_await connect_tunnel(stream, conn->buffer, origin, peer);
+            if (op.stopped != interruption::none)
+                co_return make(core::errc::cancelled, "interrupted");
             if (!tunnel)
                 co_return tunnel.error();
         }
         if (!origin.is_tls())
-        {
-            conn->plain.emplace(std::move(stream));
             co_return conn;
-        }
 
-        auto& tls = conn->secure.emplace(std::move(stream), ctx_);
+        auto& tls = *conn->secure;
         SSL* handle = tls.native_handle();
         const bool ip = is_ip_literal(origin.host);
         // SNI carries names only (RFC 6066 §3).
@@ -396,6 +564,8 @@ private:
                 co_return make(core::errc::tls, "cannot set the expected host name " + origin.host);
         }
         auto [hec] = co_await tls.async_handshake(ssl::stream_base::client, use_tuple);
+        if (op.stopped != interruption::none)
+            co_return make(core::errc::cancelled, "interrupted");
         if (hec)
         {
             if (hec == asio::error::operation_aborted)
@@ -415,8 +585,8 @@ private:
     asio::awaitable<core::result<void>> connect_tunnel(
         beast::tcp_stream& stream,
         beast::flat_buffer& buffer,
-        url origin,
-        std::string peer
+        const url& origin,
+        const std::string& peer
     )
     {
         bhttp::request<bhttp::empty_body> connect{bhttp::verb::connect, origin.authority(), 11};
@@ -471,8 +641,11 @@ private:
     ssl::context ctx_{ssl::context::tls_client};
     std::optional<core::error> ctx_error_;
     env_lookup env_ = process_environment();
-    std::map<std::string, std::vector<std::unique_ptr<connection>>> idle_;
-    std::list<asio::steady_timer*> inflight_;
+    std::deque<route> routes_;  // stable addresses: requests in flight refer to theirs
+    std::map<std::string, std::vector<std::unique_ptr<connection>>, std::less<>> idle_;
+    inflight_list inflight_;
+    asio::steady_timer sweeper_;
+    bool sweeper_armed_ = false;
 };
 
 client::client(asio::any_io_executor ex, client_options opts, std::shared_ptr<spdlog::logger> log)

@@ -50,6 +50,14 @@ self_metrics::self_metrics(const build_info& info) : registry_(std::make_shared<
              {"boost_version", info.boost_version}}
         )
         .Set(1);
+    up_.names = {"project"};
+    requests_.names = {"project", "api", "code"};
+    durations_.names = {"project", "api"};
+    retries_.names = {"project", "api"};
+    throttled_.names = {"project", "api"};
+    last_success_.names = {"project", "api"};
+    token_expiry_.names = {"project"};
+    events_.names = {"project", "kind"};
     up_.family = family<prometheus::Gauge>(
         r,
         "drs_monitor_up",
@@ -100,46 +108,43 @@ self_metrics::self_metrics(const build_info& info) : registry_(std::make_shared<
     reload_ts_ = &reload_ts->Add({});
 }
 
-void self_metrics::set_up(const std::string& project, bool up)
-{
-    up_.get(project, {{"project", project}}).Set(up ? 1 : 0);
-}
+void self_metrics::set_up(const std::string& project, bool up) { up_.get({project}).Set(up ? 1 : 0); }
 
 void self_metrics::observe_request(
-    const std::string& project,
-    const std::string& api,
-    const std::string& code,
+    std::string_view project,
+    std::string_view api,
+    std::string_view code,
     double seconds
 )
 {
-    requests_.get(project, {{"project", project}, {"api", api}, {"code", code}}).Increment();
-    durations_.get(project, {{"project", project}, {"api", api}}, api_duration_buckets).Observe(seconds);
+    requests_.get({project, api, code}).Increment();
+    durations_.get({project, api}, api_duration_buckets).Observe(seconds);
 }
 
 void self_metrics::add_retry(const std::string& project, const std::string& api)
 {
-    retries_.get(project, {{"project", project}, {"api", api}}).Increment();
+    retries_.get({project, api}).Increment();
 }
 
 void self_metrics::add_throttled(const std::string& project, const std::string& api)
 {
-    throttled_.get(project, {{"project", project}, {"api", api}}).Increment();
+    throttled_.get({project, api}).Increment();
 }
 
 void self_metrics::set_last_success(const std::string& project, const std::string& api, core::wall_time t)
 {
-    last_success_.get(project, {{"project", project}, {"api", api}}).Set(core::to_unix_seconds(t));
+    last_success_.get({project, api}).Set(core::to_unix_seconds(t));
 }
 
 void self_metrics::set_token_expiry(const std::string& project, core::wall_time expires_at)
 {
-    token_expiry_.get(project, {{"project", project}}).Set(core::to_unix_seconds(expires_at));
+    token_expiry_.get({project}).Set(core::to_unix_seconds(expires_at));
 }
 
 void self_metrics::add_events(const std::vector<state::event>& events)
 {
     for (const auto& e : events)
-        events_.get(e.project, {{"project", e.project}, {"kind", state::to_string(e.kind)}}).Increment();
+        events_.get({e.project, state::to_string(e.kind)}).Increment();
 }
 
 void self_metrics::config_reloaded(bool success, core::wall_time now)

@@ -10,10 +10,11 @@
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
+#include <initializer_list>
 #include <map>
 #include <memory>
-#include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace drsmon::metrics {
@@ -52,9 +53,9 @@ public:
     // the HTTP status, e.g. "200", or an error class label such as "timeout") and observes
     // drs_monitor_api_request_duration_seconds{project,api}.
     void observe_request(
-        const std::string& project,
-        const std::string& api,
-        const std::string& code,
+        std::string_view project,
+        std::string_view api,
+        std::string_view code,
         double seconds
     );
 
@@ -73,27 +74,48 @@ public:
     void forget_project(const std::string& project);
 
 private:
+    // The series of one family by their label values (project first), so that a series once
+    // created is found again without building a label map and hashing it (several per request).
     template <class T>
     struct tracked
     {
         prometheus::Family<T>* family = nullptr;
-        std::map<std::string, std::set<T*>> by_project;
+        std::vector<std::string> names;                 // label names, in the order get() takes the values
+        std::map<std::string, T*, std::less<>> series;  // key(values) -> series
+        std::string scratch;
+
+        // Each value length-prefixed: distinct value lists never share a key.
+        static void append_key(std::string& key, std::string_view value)
+        {
+            key.append(std::to_string(value.size())).append(":").append(value);
+        }
 
         template <class... Args>
-        T& get(const std::string& project, const prometheus::Labels& labels, Args&&... args)
+        T& get(std::initializer_list<std::string_view> values, Args&&... args)
         {
+            scratch.clear();
+            for (auto v : values)
+                append_key(scratch, v);
+            if (auto it = series.find(scratch); it != series.end())
+                return *it->second;
+            prometheus::Labels labels;
+            std::size_t i = 0;
+            for (auto v : values)
+                labels.emplace(names.at(i++), std::string(v));
             T& m = family->Add(labels, std::forward<Args>(args)...);
-            by_project[project].insert(&m);
+            series.emplace(scratch, &m);
             return m;
         }
-        void forget(const std::string& project)
+        void forget(std::string_view project)
         {
-            auto it = by_project.find(project);
-            if (it == by_project.end())
-                return;
-            for (T* m : it->second)
-                family->Remove(m);
-            by_project.erase(it);
+            std::string prefix;
+            append_key(prefix, project);
+            auto it = series.lower_bound(prefix);
+            while (it != series.end() && it->first.starts_with(prefix))
+            {
+                family->Remove(it->second);
+                it = series.erase(it);
+            }
         }
     };
 
