@@ -165,6 +165,7 @@ struct project_poller::impl : std::enable_shared_from_this<impl>
     std::vector<std::string> all_ids() const
     {
         std::vector<std::string> ids;
+        ids.reserve(plan.jobs.size() + discovered.size());
         for (const auto& j : plan.jobs)
             if (!gone.contains(j.id))
                 ids.push_back(j.id);
@@ -187,14 +188,17 @@ struct project_poller::impl : std::enable_shared_from_this<impl>
         return out;
     }
 
-    std::vector<std::vector<std::string>> batches(const std::vector<std::string>& ids) const
+    std::vector<std::vector<std::string>> batches(std::vector<std::string> ids) const
     {
         std::vector<std::vector<std::string>> out;
         const std::size_t n = std::max(1u, plan.batch_size);
+        out.reserve((ids.size() + n - 1) / n);
         for (std::size_t i = 0; i < ids.size(); i += n)
             out.emplace_back(
-                ids.begin() + static_cast<std::ptrdiff_t>(i),
-                ids.begin() + static_cast<std::ptrdiff_t>(std::min(ids.size(), i + n))
+                std::make_move_iterator(ids.begin() + static_cast<std::ptrdiff_t>(i)),
+                std::make_move_iterator(
+                    ids.begin() + static_cast<std::ptrdiff_t>(std::min(ids.size(), i + n))
+                )
             );
         return out;
     }
@@ -284,7 +288,7 @@ struct project_poller::impl : std::enable_shared_from_this<impl>
             unsigned workers = 0;
         };
         auto rs = std::make_shared<round_state>();
-        rs->queue = batches(ids);
+        rs->queue = batches(std::move(ids));
         auto handle = [&](batch_outcome_view out) {
             for (const auto& id : out.value->not_found)
                 drop(id, out.value->not_found_code);
@@ -341,12 +345,11 @@ struct project_poller::impl : std::enable_shared_from_this<impl>
 
     awaitable<outcome> status_round()
     {
-        const auto ids = all_ids();
         const auto pid = plan.project_id;
         // Named locals: GCC 12 may destroy temporaries of a co_await expression twice.
         std::function<drs_api::request_spec(std::span<const std::string>)> build1 =
             [pid](std::span<const std::string> b) { return drs_api::batch_status_request(pid, b); };
-        std::vector<std::string> ids1 = ids;
+        std::vector<std::string> ids1 = all_ids();
         auto parse1 = [](std::string_view body) { return drs_api::parse_batch_status(body); };
         auto apply1 = [this](const drs_api::batch_status_response& resp) {
             for (const auto& item : resp.results)
@@ -363,11 +366,16 @@ struct project_poller::impl : std::enable_shared_from_this<impl>
                     drop(item.id, "DELETED");
                     continue;
                 }
+                auto error = to_api_error(item.error);
+                const auto now = clock.now();
+                // Most items confirm what is stored: then only the refresh time moves.
+                if (state::confirm_status(store, plan.project, item.id, item.status, error, now))
+                    continue;
                 auto s = current(item.id);
                 if (!item.status.empty())
                     s.status = item.status;
-                s.api_error = to_api_error(item.error);
-                s.last_refresh = clock.now();
+                s.api_error = std::move(error);
+                s.last_refresh = now;
                 commit(item.id, std::move(s));
             }
         };
@@ -382,8 +390,16 @@ struct project_poller::impl : std::enable_shared_from_this<impl>
         auto apply2 = [this](const drs_api::batch_progress_response& resp) {
             for (const auto& item : resp.results)
             {
-                if (item.job_id.empty() || gone.contains(item.job_id) ||
-                    !store.find(plan.project, item.job_id))
+                if (item.job_id.empty() || gone.contains(item.job_id))
+                    continue;
+                const auto* stored = store.find(plan.project, item.job_id);
+                if (!stored)
+                    continue;
+                // Progress that repeats the stored values changes nothing (apply_update would
+                // store an equal state): skip the copy.
+                const bool error_kept = !item.error || item.error->code.empty() ||
+                                        stored->api_error == to_api_error(item.error);
+                if (error_kept && same_progress(*stored, item.progress))
                     continue;
                 auto s = current(item.job_id);
                 apply_progress(s, item.progress);
@@ -397,6 +413,28 @@ struct project_poller::impl : std::enable_shared_from_this<impl>
         if (!stale.empty() && sink.on_events)
             sink.on_events(stale);
         co_return worst(r1, r2);
+    }
+
+    // True when apply_progress(s, p) would leave s as it is.
+    static bool same_progress(const state::job_state& s, const drs_api::progress_snapshot& p)
+    {
+        if (s.progress_ratio != p.ratio || s.delay_seconds != p.delay_seconds ||
+            s.remaining_seconds != p.remaining_seconds)
+            return false;
+        std::size_t completed = 0;
+        for (const auto& ph : p.phases)
+        {
+            if (!ph.completed)
+                continue;
+            ++completed;
+            const auto it = s.phases.find(ph.name);
+            if (it == s.phases.end() || !(it->second == *ph.completed))
+                return false;
+        }
+        // Equal sizes with every reported phase found: the same map (names in a map are unique,
+        // and a name reported twice would make apply_progress keep the last value, which differs
+        // from one of them unless both are equal).
+        return completed == s.phases.size();
     }
 
     static void apply_progress(state::job_state& s, const drs_api::progress_snapshot& p)

@@ -50,6 +50,19 @@ bool store::upsert(const job_key& key, job_state state)
     return true;
 }
 
+bool store::set_last_refresh(std::string_view project, std::string_view job_id, core::wall_time at)
+{
+    auto found = index_.find(key_ref{project, job_id});
+    if (found == index_.end())
+        return false;
+    if (found->second->last_refresh != at)
+    {
+        found->second->last_refresh = at;
+        ++generation_;
+    }
+    return true;
+}
+
 bool store::erase(const job_key& key)
 {
     auto it = jobs_.find(key);

@@ -40,6 +40,22 @@ std::vector<event> apply_update(store& s, const job_key& key, job_state next, co
     return events;
 }
 
+bool confirm_status(
+    store& s,
+    std::string_view project,
+    std::string_view job_id,
+    std::string_view status,
+    const api_error_state& error,
+    core::wall_time refreshed_at
+)
+{
+    const job_state* before = s.find(project, job_id);
+    if (!before || before->stale || (!status.empty() && status != before->status) ||
+        !(before->api_error == error))
+        return false;
+    return s.set_last_refresh(project, job_id, refreshed_at);
+}
+
 std::vector<event> remove_job(store& s, const job_key& key, core::wall_time now)
 {
     const job_state* before = s.find(key);

@@ -71,6 +71,77 @@ TEST(StateUpdate, PartialObservationWithoutStatusKeepsTheKnownStatus)
     EXPECT_EQ(s.find(key)->last_change, at(200));
 }
 
+// confirm_status must store exactly what apply_update stores for the same observation, or decline.
+TEST(StateUpdate, ConfirmStatusMatchesApplyUpdateOrDeclines)
+{
+    struct observation
+    {
+        std::string status;
+        api_error_state error;
+    };
+    const std::vector<observation> observations{
+        {"INCRE_TRANSFER_STARTED", {}},
+        {"", {}},
+        {"INCRE_TRANSFER_FAILED", {}},
+        {"INCRE_TRANSFER_STARTED", {"DRS.M00289", "job busy"}},
+        {"", {"DRS.M00289", "job busy"}},
+    };
+    for (bool stale : {false, true})
+    {
+        for (const auto& stored_error : {api_error_state{}, api_error_state{"DRS.M00289", "job busy"}})
+        {
+            for (const auto& o : observations)
+            {
+                store base;
+                apply_update(base, key, observed("INCRE_TRANSFER_STARTED", at(100)), at(100));
+                job_state seeded = *base.find(key);
+                seeded.api_error = stored_error;
+                seeded.stale = stale;
+                base.upsert(key, seeded);
+
+                store fast = base;
+                const auto gen = fast.generation();
+                const bool
+                    confirmed = confirm_status(fast, key.project, key.job_id, o.status, o.error, at(200));
+
+                store slow = base;
+                job_state next = *slow.find(key);
+                if (!o.status.empty())
+                    next.status = o.status;
+                next.api_error = o.error;
+                next.last_refresh = at(200);
+                const auto events = apply_update(slow, key, next, at(200));
+
+                const bool expected = !stale && (o.status.empty() || o.status == "INCRE_TRANSFER_STARTED") &&
+                                      o.error == stored_error;
+                SCOPED_TRACE(
+                    o.status + "/" + o.error.code + " stored error " + stored_error.code +
+                    (stale ? " stale" : "")
+                );
+                EXPECT_EQ(confirmed, expected);
+                if (confirmed)
+                {
+                    EXPECT_TRUE(events.empty());
+                    EXPECT_EQ(*fast.find(key), *slow.find(key));
+                    EXPECT_GT(fast.generation(), gen);
+                }
+                else
+                {
+                    EXPECT_EQ(*fast.find(key), *base.find(key));
+                    EXPECT_EQ(fast.generation(), gen);
+                }
+            }
+        }
+    }
+}
+
+TEST(StateUpdate, ConfirmStatusDeclinesAnUnknownJob)
+{
+    store s;
+    EXPECT_FALSE(confirm_status(s, "proj", "nope", "CONFIGURATION", {}, at(1)));
+    EXPECT_TRUE(s.empty());
+}
+
 TEST(StateUpdate, RemoveJobReportsRemovalOnlyForKnownJobs)
 {
     store s;

@@ -30,6 +30,10 @@ public:
     // the stored value changed.
     bool upsert(const job_key& key, job_state state);
 
+    // Moves the last_refresh of a stored job to `at` in place (bumps generation() when it moved).
+    // False, changing nothing, when the job is unknown.
+    bool set_last_refresh(std::string_view project, std::string_view job_id, core::wall_time at);
+
     // Removes `key`. Returns true (and bumps generation()) when it was present.
     bool erase(const job_key& key);
 

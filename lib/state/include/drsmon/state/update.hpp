@@ -5,6 +5,7 @@
 #include "drsmon/state/store.hpp"
 
 #include <chrono>
+#include <string_view>
 #include <vector>
 
 namespace drsmon::state {
@@ -16,6 +17,21 @@ namespace drsmon::state {
 //  - last_change is `now` when any domain field changed, otherwise carried over;
 //  - a stale job becomes fresh when next.last_refresh is newer than the stored one.
 std::vector<event> apply_update(store& s, const job_key& key, job_state next, core::wall_time now);
+
+// The common status observation, applied in place: when the job is stored, not stale, and the
+// observation repeats its status ("" = not reported) and API error, the result of apply_update
+// (the stored state with these fields and last_refresh = refreshed_at) differs from the stored
+// state in last_refresh alone and has no event, so only last_refresh is moved and true returned.
+// Otherwise nothing changes and false is returned: the caller builds the next state for
+// apply_update. Saves copying and diffing a job per status response item.
+bool confirm_status(
+    store& s,
+    std::string_view project,
+    std::string_view job_id,
+    std::string_view status,
+    const api_error_state& error,
+    core::wall_time refreshed_at
+);
 
 // Removes `key` and returns job_removed (or nothing when it was unknown).
 std::vector<event> remove_job(store& s, const job_key& key, core::wall_time now);
