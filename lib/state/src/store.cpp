@@ -23,12 +23,12 @@ void store::rebuild_index()
         index_.emplace(key_ref{k.project, k.job_id}, &s);
 }
 
-std::size_t store::key_ref_hash::operator()(const key_ref& k) const noexcept
+store::key_ref::key_ref(std::string_view p, std::string_view j) noexcept : project(p), job_id(j)
 {
     // As job_key_hash (std::hash of a string_view equals that of the std::string).
-    const std::size_t h1 = std::hash<std::string_view>{}(k.project);
-    const std::size_t h2 = std::hash<std::string_view>{}(k.job_id);
-    return h1 ^ (h2 + 0x9e3779b97f4a7c15ULL + (h1 << 6) + (h1 >> 2));
+    const std::size_t h1 = std::hash<std::string_view>{}(p);
+    const std::size_t h2 = std::hash<std::string_view>{}(j);
+    hash = h1 ^ (h2 + 0x9e3779b97f4a7c15ULL + (h1 << 6) + (h1 >> 2));
 }
 
 bool store::upsert(const job_key& key, job_state state)
@@ -47,19 +47,6 @@ bool store::upsert(const job_key& key, job_state state)
         *found->second = std::move(state);
     }
     ++generation_;
-    return true;
-}
-
-bool store::set_last_refresh(std::string_view project, std::string_view job_id, core::wall_time at)
-{
-    auto found = index_.find(key_ref{project, job_id});
-    if (found == index_.end())
-        return false;
-    if (found->second->last_refresh != at)
-    {
-        found->second->last_refresh = at;
-        ++generation_;
-    }
     return true;
 }
 
@@ -83,10 +70,15 @@ void store::clear()
     ++generation_;
 }
 
-const job_state* store::find(std::string_view project, std::string_view job_id) const
+job_state* store::lookup(std::string_view project, std::string_view job_id) const
 {
     auto it = index_.find(key_ref{project, job_id});
     return it == index_.end() ? nullptr : it->second;
+}
+
+const job_state* store::find(std::string_view project, std::string_view job_id) const
+{
+    return lookup(project, job_id);
 }
 
 std::vector<store::entry> store::snapshot() const { return {jobs_.begin(), jobs_.end()}; }

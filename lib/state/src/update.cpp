@@ -49,11 +49,9 @@ bool confirm_status(
     core::wall_time refreshed_at
 )
 {
-    const job_state* before = s.find(project, job_id);
-    if (!before || before->stale || (!status.empty() && status != before->status) ||
-        !(before->api_error == error))
-        return false;
-    return s.set_last_refresh(project, job_id, refreshed_at);
+    return s.refresh_if(project, job_id, refreshed_at, [&](const job_state& before) {
+        return !before.stale && (status.empty() || status == before.status) && before.api_error == error;
+    });
 }
 
 std::vector<event> remove_job(store& s, const job_key& key, core::wall_time now)

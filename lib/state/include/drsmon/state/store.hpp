@@ -30,9 +30,22 @@ public:
     // the stored value changed.
     bool upsert(const job_key& key, job_state state);
 
-    // Moves the last_refresh of a stored job to `at` in place (bumps generation() when it moved).
-    // False, changing nothing, when the job is unknown.
-    bool set_last_refresh(std::string_view project, std::string_view job_id, core::wall_time at);
+    // Moves the last_refresh of a stored job to `at` in place (bumps generation() when it moved)
+    // when pred(const job_state&) holds: the one in-place change, for observations that confirm
+    // the stored state. False, changing nothing, when the job is unknown or pred is false.
+    template <class Pred>
+    bool refresh_if(std::string_view project, std::string_view job_id, core::wall_time at, Pred&& pred)
+    {
+        job_state* s = lookup(project, job_id);
+        if (!s || !pred(static_cast<const job_state&>(*s)))
+            return false;
+        if (s->last_refresh != at)
+        {
+            s->last_refresh = at;
+            ++generation_;
+        }
+        return true;
+    }
 
     // Removes `key`. Returns true (and bumps generation()) when it was present.
     bool erase(const job_key& key);
@@ -84,18 +97,31 @@ public:
 
 private:
     // The ordered map keeps the key order of for_each/snapshot/keys; lookups go through a hash
-    // index of views into its (node-stable) keys, so that a find compares no key strings but one.
+    // index of views into its (node-stable) keys.
+    //
+    // A key as the index sees it: views into the map node's key (or the caller's strings for a
+    // lookup) and their hash, computed once. The table walks a bucket by the stored hashes and
+    // compares strings only on a hash match, so a lookup reads no other job's key (each read is a
+    // cache miss at 10,000 jobs).
     struct key_ref
     {
+        key_ref(std::string_view p, std::string_view j) noexcept;
+
         std::string_view project;
         std::string_view job_id;
-        friend bool operator==(const key_ref&, const key_ref&) = default;
+        std::size_t hash;
+
+        friend bool operator==(const key_ref& a, const key_ref& b) noexcept
+        {
+            return a.hash == b.hash && a.job_id == b.job_id && a.project == b.project;
+        }
     };
     struct key_ref_hash
     {
-        std::size_t operator()(const key_ref& k) const noexcept;
+        std::size_t operator()(const key_ref& k) const noexcept { return k.hash; }
     };
 
+    job_state* lookup(std::string_view project, std::string_view job_id) const;
     void rebuild_index();
 
     std::map<job_key, job_state> jobs_;
