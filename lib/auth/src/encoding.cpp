@@ -152,19 +152,25 @@ std::string format_sdk_date(core::wall_time t)
     const auto day = floor<days>(secs);
     const year_month_day ymd{day};
     const hh_mm_ss hms{secs - day};
-    char buf[32];
-    std::snprintf(
-        buf,
-        sizeof(buf),
-        "%04d%02u%02uT%02d%02d%02dZ",
-        static_cast<int>(ymd.year()),
-        static_cast<unsigned>(ymd.month()),
-        static_cast<unsigned>(ymd.day()),
-        static_cast<int>(hms.hours().count()),
-        static_cast<int>(hms.minutes().count()),
-        static_cast<int>(hms.seconds().count())
-    );
-    return buf;
+    // Digits written by hand: this runs for every signed request, and snprintf was a visible
+    // part of signing. Years outside 0..9999 cannot come from a real clock; they are clamped.
+    std::string out(16, '0');
+    auto put = [&out](std::size_t at, long value, int width) {
+        for (int i = width - 1; i >= 0; --i)
+        {
+            out[at + static_cast<std::size_t>(i)] = static_cast<char>('0' + value % 10);
+            value /= 10;
+        }
+    };
+    put(0, std::clamp(static_cast<long>(static_cast<int>(ymd.year())), 0L, 9999L), 4);
+    put(4, static_cast<long>(static_cast<unsigned>(ymd.month())), 2);
+    put(6, static_cast<long>(static_cast<unsigned>(ymd.day())), 2);
+    out[8] = 'T';
+    put(9, static_cast<long>(hms.hours().count()), 2);
+    put(11, static_cast<long>(hms.minutes().count()), 2);
+    put(13, static_cast<long>(hms.seconds().count()), 2);
+    out[15] = 'Z';
+    return out;
 }
 
 std::optional<core::wall_time> parse_sdk_date(std::string_view s)

@@ -1,3 +1,4 @@
+#include "drsmon/core/json_writer.hpp"
 #include "drsmon/drs_api/requests.hpp"
 
 #include <boost/json/array.hpp>
@@ -65,6 +66,38 @@ request_spec post(api which, std::string path, const json::object& body)
     return request_spec{which, "POST", std::move(path), {}, json::serialize(body)};
 }
 
+// {"jobs":[ids...]} or {"jobs":[ids...],"page_req":{"cur_page":1,"per_page":n}}, written straight
+// to text (the same bytes as serialising the boost::json object): these bodies go out with every
+// batch request.
+std::string jobs_body(std::span<const std::string> ids, bool paged)
+{
+    std::string text;
+    std::size_t size = 64;
+    for (const auto& id : ids)
+        size += id.size() + 3;
+    text.reserve(size);
+    core::json_writer w(text);
+    w.begin_object();
+    w.key("jobs");
+    w.begin_array();
+    for (const auto& id : ids)
+        w.string(id);
+    w.end_array();
+    if (paged)
+    {
+        w.key("page_req");
+        w.begin_object();
+        w.key("cur_page");
+        w.int64(1);
+        w.key("per_page");
+        w.int64(static_cast<std::int64_t>(ids.size()));
+        w.end_object();
+    }
+    w.end_object();
+    w.finish();
+    return text;
+}
+
 request_spec jobs_only(
     api which,
     std::string_view project_id,
@@ -72,9 +105,12 @@ request_spec jobs_only(
     std::span<const std::string> ids
 )
 {
-    json::object body;
-    body["jobs"] = jobs_array(ids);
-    return post(which, make_path({"v3", project_id, "jobs", leaf}), body);
+    return request_spec{
+        which,
+        "POST",
+        make_path({"v3", project_id, "jobs", leaf}),
+        {},
+        jobs_body(ids, false)};
 }
 
 request_spec jobs_paged(
@@ -84,10 +120,7 @@ request_spec jobs_paged(
     std::span<const std::string> ids
 )
 {
-    json::object body;
-    body["jobs"] = jobs_array(ids);
-    body["page_req"] = page_req(1, static_cast<std::int64_t>(ids.size()));
-    return post(which, make_path({"v3", project_id, "jobs", leaf}), body);
+    return request_spec{which, "POST", make_path({"v3", project_id, "jobs", leaf}), {}, jobs_body(ids, true)};
 }
 
 }  // namespace

@@ -1,6 +1,6 @@
 #include "drsmon/state/persist.hpp"
 
-#include "json_writer.hpp"
+#include "drsmon/core/json_writer.hpp"
 
 #include <boost/json.hpp>
 #include <boost/json/basic_parser_impl.hpp>
@@ -22,7 +22,7 @@ namespace drsmon::state {
 
 namespace json = boost::json;
 namespace fs = std::filesystem;
-using detail::json_writer;
+using core::json_writer;
 
 namespace {
 

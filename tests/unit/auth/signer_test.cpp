@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <ctime>
+#include <random>
+
 using namespace drsmon::auth;
 using namespace std::chrono_literals;
 
@@ -39,6 +42,21 @@ TEST(SdkDate, FormatsUtcSecondsWithoutSeparators)
                    ) +
                    750ms;
     EXPECT_EQ(format_sdk_date(t), "20250315T083000Z");
+}
+
+TEST(SdkDate, FormatsAsStrftimeOfGmtimeDoes)
+{
+    std::mt19937_64 rng(7);
+    std::uniform_int_distribution<std::int64_t> secs(0, 7'258'118'399);  // 1970 .. 2199-12-31
+    for (int i = 0; i < 2000; ++i)
+    {
+        const std::time_t s = static_cast<std::time_t>(secs(rng));
+        std::tm tm{};
+        ASSERT_NE(gmtime_r(&s, &tm), nullptr);
+        char expected[32];
+        ASSERT_EQ(std::strftime(expected, sizeof expected, "%Y%m%dT%H%M%SZ", &tm), 16u);
+        EXPECT_EQ(format_sdk_date(drsmon::core::wall_time(std::chrono::seconds(s))), expected) << s;
+    }
 }
 
 TEST(SdkDate, ParseRoundTripsFormat)

@@ -1,6 +1,8 @@
 #include "drsmon/drs_api/api.hpp"
 #include "drsmon/drs_api/requests.hpp"
 
+#include <boost/json.hpp>
+
 #include <gtest/gtest.h>
 
 #include <set>
@@ -153,4 +155,27 @@ TEST(DrsApiRequests, JobIdsAreJsonEscapedInTheBody)
 {
     const std::vector<std::string> odd{"a\"b"};
     EXPECT_EQ(batch_progress_request("p", odd).body, R"({"jobs":["a\"b"]})");
+}
+
+// The bodies are written as text; they must be what serialising the JSON document gives.
+TEST(DrsApiRequests, BatchBodiesAreTheSerialisedJsonDocument)
+{
+    const std::vector<std::string> ids{
+        "plain-id",
+        "quote\"back\\slash",
+        std::string("nul\0ctl\x01\x1f", 9),
+        "tab\tnl\n",
+        "utf8-\xc3\xa9",
+        "slash/\x7f"};
+    boost::json::array jobs;
+    for (const auto& id : ids)
+        jobs.emplace_back(boost::json::string_view(id));
+    const std::string unpaged = boost::json::serialize(boost::json::object{{"jobs", jobs}});
+    const std::string paged = boost::json::serialize(boost::json::object{
+        {"jobs", jobs},
+        {"page_req",
+         boost::json::object{{"cur_page", 1}, {"per_page", static_cast<std::int64_t>(ids.size())}}}});
+    EXPECT_EQ(batch_progress_request("p", ids).body, unpaged);
+    EXPECT_EQ(batch_status_request("p", ids).body, paged);
+    EXPECT_EQ(batch_progress_request("p", {}).body, R"({"jobs":[]})");
 }

@@ -1,4 +1,4 @@
-// state.json is written by a small writer (lib/state/src/json_writer.hpp) rather than through
+// state.json is written by a small writer (lib/core/include/drsmon/core/json_writer.hpp) rather than through
 // boost::json objects. These tests hold it to the text the boost::json version wrote, byte for
 // byte: reference_job below is that version, kept here as the specification.
 #include "drsmon/state/persist.hpp"

@@ -1,9 +1,9 @@
 #pragma once
 
-// A minimal JSON writer appending to a std::string, for the state file and its journal. It writes
-// exactly what boost::json::serialize writes for the same document (no whitespace, the same string
-// escapes, integers in decimal, doubles in Ryu's shortest form "9.7E-1"), without building a
-// boost::json tree first.
+// A minimal JSON writer appending to a std::string, for the state file, its journal and API request
+// bodies. It writes exactly what boost::json::serialize writes for the same document (no
+// whitespace, the same string escapes, integers in decimal, doubles in Ryu's shortest form
+// "9.7E-1"), without building a boost::json tree first.
 
 #include <algorithm>
 #include <charconv>
@@ -12,7 +12,7 @@
 #include <string>
 #include <string_view>
 
-namespace drsmon::state::detail {
+namespace drsmon::core {
 
 class json_writer
 {
@@ -206,4 +206,4 @@ private:
     bool finished_ = false;
 };
 
-}  // namespace drsmon::state::detail
+}  // namespace drsmon::core
