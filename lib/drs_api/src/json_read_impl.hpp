@@ -16,7 +16,8 @@ core::result<T> read_document(api which, std::string_view body, Fn&& fn)
     // touch the heap for it.
     // Larger documents get one block sized from the body (the tree is about twice the
     // text), so the arena does not grow piecemeal.
-    unsigned char buffer[4096];
+    // 16 kB covers the tree of a batch-progress body of 10 jobs (3.5 kB of text) and smaller ones.
+    unsigned char buffer[16384];
     json::monotonic_resource arena(buffer, sizeof(buffer));
     std::optional<json::monotonic_resource> big;
     if (body.size() > sizeof(buffer) / 2)

@@ -62,6 +62,39 @@ asio::awaitable<std::optional<T>> with_deadline(asio::awaitable<T> op, std::chro
     co_return std::nullopt;
 }
 
+// Writes a response. A small one is serialised into one buffer first: asio's ssl::stream writes
+// one buffer of a sequence per call, so Beast's header and body would go out as two TLS records
+// and two sends; as one (as nginx sends a small response) the client reads it in one piece.
+template <class Stream>
+asio::awaitable<std::tuple<boost::system::error_code, std::size_t>> write_response(
+    Stream& stream,
+    http::response<http::string_body>& res
+)
+{
+    constexpr std::size_t small_body = 64 * 1024;
+    if (res.body().size() > small_body)
+        co_return co_await http::async_write(stream, res, use_tuple);
+    std::string wire;
+    wire.reserve(res.body().size() + 512);
+    http::response_serializer<http::string_body> sr{res};
+    boost::system::error_code ec;
+    while (!ec && !sr.is_done())
+    {
+        sr.next(ec, [&](boost::system::error_code&, const auto& buffers) {
+            std::size_t n = 0;
+            for (const auto b : beast::buffers_range_ref(buffers))
+            {
+                wire.append(static_cast<const char*>(b.data()), b.size());
+                n += b.size();
+            }
+            sr.consume(n);
+        });
+    }
+    if (ec)
+        co_return std::tuple{ec, std::size_t{0}};
+    co_return co_await asio::async_write(stream, asio::buffer(wire), use_tuple);
+}
+
 core::result<std::shared_ptr<ssl::context>> make_tls_context(const web_config::tls& t)
 {
     auto ctx = std::make_shared<ssl::context>(ssl::context::tls_server);
@@ -366,7 +399,7 @@ struct http_server::impl : std::enable_shared_from_this<impl>
                 stub.version(11);
                 auto res = to_response(stub, simple(status, ec.message() + "\n"), *cfg, false);
                 log->debug("rejecting a request: {} ({})", status, ec.message());
-                co_await with_deadline(http::async_write(stream, res, use_tuple), timeout());
+                co_await with_deadline(write_response(stream, res), timeout());
                 co_await close_gracefully(stream);
                 co_return;
             }
@@ -376,7 +409,7 @@ struct http_server::impl : std::enable_shared_from_this<impl>
             const unsigned status = r.status;
             const bool keep_alive = msg.keep_alive() && !stopping && !reject;
             auto res = to_response(msg, std::move(r), *cfg, keep_alive);
-            auto written = co_await with_deadline(http::async_write(stream, res, use_tuple), timeout());
+            auto written = co_await with_deadline(write_response(stream, res), timeout());
             const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                 std::chrono::steady_clock::now() - start
             );
