@@ -1,6 +1,5 @@
-#include "drsmon/state/persist.hpp"
-
 #include "drsmon/core/json_writer.hpp"
+#include "drsmon/state/persist.hpp"
 
 #include <boost/json.hpp>
 #include <boost/json/basic_parser_impl.hpp>
