@@ -518,6 +518,13 @@ private:
             co_return io_error(rec, "resolve " + peer, 0);
 
         auto conn = std::make_unique<connection>();
+        // The sweeper must never see a stream this function's failure paths destroy; perform()
+        // registers the stream again once the connection is handed over.
+        struct forget_stream
+        {
+            inflight& op;
+            ~forget_stream() { op.stream = nullptr; }
+        } forget{op};
         if (origin.is_tls())
             conn->secure.emplace(ex_, ctx_);
         else
