@@ -463,7 +463,16 @@ struct application::impl
                 pj.id = j.id;
                 if (j.collect)
                 {
-                    pj.collect_type = config::to_string(j.collect->type);
+                    switch (j.collect->type)
+                    {
+                    case config::collect_type::source: pj.collect_type = drs_api::collect_type::source; break;
+                    case config::collect_type::modified:
+                        pj.collect_type = drs_api::collect_type::modified;
+                        break;
+                    case config::collect_type::synchronized:
+                        pj.collect_type = drs_api::collect_type::synchronized;
+                        break;
+                    }
                     pj.collect_interval = j.collect->interval;
                 }
                 plan.jobs.push_back(std::move(pj));

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "drsmon/core/clock.hpp"
+#include "drsmon/drs_api/requests.hpp"
 #include "drsmon/poller/scheduler.hpp"
 #include "drsmon/state/diff.hpp"
 
@@ -30,7 +31,7 @@ namespace drsmon::poller {
 struct planned_job
 {
     std::string id;
-    std::optional<std::string> collect_type;  // "source" | "modified" | "synchronized"
+    std::optional<drs_api::collect_type> collect_type;  // collected when set
     std::chrono::milliseconds collect_interval{std::chrono::hours(1)};
 };
 

@@ -1,0 +1,51 @@
+#include "drsmon/drs_api/errors.hpp"
+#include "drsmon/poller/rules.hpp"
+
+#include <algorithm>
+#include <array>
+#include <utility>
+
+namespace drsmon::poller {
+
+bool wants_precheck(const state::job_state& s) noexcept
+{
+    if (s.status == "CONFIGURATION" || s.status == "CREATING")
+        return true;
+    return s.precheck.present && !s.precheck.complete;
+}
+
+bool wants_init(const state::job_state& s) noexcept
+{
+    if (s.metadata.db_use_type != "cloudDataGuard")
+        return false;
+    if (s.status.empty() || s.status == "CONFIGURATION" || s.status == "CREATING" ||
+        drs_api::is_terminal_status(s.status))
+        return false;
+    if (s.init.empty())
+        return true;
+    return std::any_of(s.init.begin(), s.init.end(), [](const auto& kv) { return !kv.second.complete(); });
+}
+
+std::optional<drs_api::struct_object_type> detail_type(std::string_view lowered) noexcept
+{
+    using t = drs_api::struct_object_type;
+    // batch-struct-process reports TABLE_INDEX; the listing's path segment is table_indexs (sic).
+    static constexpr std::array<std::pair<std::string_view, t>, 10> types{{
+        {"database", t::database},
+        {"schema", t::schema},
+        {"table", t::table},
+        {"view", t::view},
+        {"procedure", t::procedure},
+        {"trigger", t::trigger},
+        {"index", t::index},
+        {"table_index", t::table_indexs},
+        {"table_indexs", t::table_indexs},
+        {"table_structure", t::table_structure},
+    }};
+    for (const auto& [name, type] : types)
+        if (name == lowered)
+            return type;
+    return std::nullopt;
+}
+
+}  // namespace drsmon::poller
