@@ -290,19 +290,6 @@ void apply_v5(
     s.last_refresh = now;
 }
 
-std::vector<std::string> left_batch(
-    const std::map<std::string, std::string>& discovered,
-    std::string_view batch_id,
-    const std::set<std::string>& members
-)
-{
-    std::vector<std::string> out;
-    for (const auto& [id, batch] : discovered)
-        if (batch == batch_id && !members.contains(id))
-            out.push_back(id);
-    return out;
-}
-
 void offset_pager::advance(std::size_t listed, std::optional<std::int64_t> total) noexcept
 {
     offset_ += static_cast<int>(listed);

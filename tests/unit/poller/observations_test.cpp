@@ -492,14 +492,6 @@ TEST(AsyncJobObservation, FillsReportedFieldsAndKeepsTheRest)
     EXPECT_FALSE(s.node.disk_read_bytes_per_second);
 }
 
-TEST(AsyncJobObservation, FindsJobsThatLeftTheirBatch)
-{
-    const std::map<std::string, std::string> discovered{{"a", "b1"}, {"b", "b1"}, {"c", "b2"}, {"d", "b1"}};
-    EXPECT_EQ(poller::left_batch(discovered, "b1", {"a", "d"}), (std::vector<std::string>{"b"}));
-    EXPECT_EQ(poller::left_batch(discovered, "b2", {}), (std::vector<std::string>{"c"}));
-    EXPECT_TRUE(poller::left_batch(discovered, "b3", {}).empty());
-}
-
 TEST(OffsetPager, PagesUntilTotalAnEmptyPageOrTheBound)
 {
     poller::offset_pager p(100, 1000);

@@ -10,7 +10,6 @@
 #include <cstdint>
 #include <map>
 #include <optional>
-#include <set>
 #include <span>
 #include <string>
 #include <string_view>
@@ -188,14 +187,6 @@ void apply_v5(
     const drs_api::v5_job_detail& job,
     std::string_view async_job_id,
     core::wall_time now
-);
-
-// Jobs that `discovered` (job id -> async batch id) lists under `batch_id` but a complete listing
-// of that batch (`members`) no longer does.
-std::vector<std::string> left_batch(
-    const std::map<std::string, std::string>& discovered,
-    std::string_view batch_id,
-    const std::set<std::string>& members
 );
 
 // Paging through an offset/limit listing: until a page comes back empty, total_count is

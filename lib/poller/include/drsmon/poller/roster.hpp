@@ -1,0 +1,48 @@
+#pragma once
+
+#include "drsmon/state/job_state.hpp"
+
+#include <map>
+#include <set>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
+
+namespace drsmon::poller {
+
+// Which jobs one project polls, and where each came from: the configured IDs, the jobs listed
+// under the configured async batches, minus the jobs the API said do not exist (until reload).
+// Pure bookkeeping; the poller's shell owns one per project.
+class job_roster
+{
+public:
+    explicit job_roster(std::vector<std::string> configured);
+
+    bool configured(std::string_view id) const;
+    bool gone(std::string_view id) const;
+    // Marks `id` as gone (not polled again until reload). False when it already was.
+    bool mark_gone(const std::string& id);
+
+    // Records that a listing of async batch `batch_id` names `id`.
+    void add_async(const std::string& id, const std::string& batch_id);
+    // Forgets the jobs that a complete listing of `batch_id` (`members`) no longer names, and
+    // returns them in ID order.
+    std::vector<std::string> retire_async(std::string_view batch_id, const std::set<std::string>& members);
+
+    // Every job to poll: the configured ones in configuration order, then the async ones in ID
+    // order; gone ones left out, none twice.
+    std::vector<std::string> ids() const;
+
+    // The state a job starts with before any API has answered for it: its async batch, and
+    // `async_batch` as source unless it is also configured.
+    state::job_state new_job(const std::string& id) const;
+
+private:
+    std::vector<std::string> configured_order_;
+    std::unordered_set<std::string> configured_;
+    std::map<std::string, std::string, std::less<>> async_;  // job id -> async batch id
+    std::set<std::string, std::less<>> gone_;
+};
+
+}  // namespace drsmon::poller

@@ -1,0 +1,68 @@
+#include "drsmon/poller/roster.hpp"
+
+#include <algorithm>
+namespace drsmon::poller {
+
+job_roster::job_roster(std::vector<std::string> configured)
+    : configured_(configured.begin(), configured.end())
+{
+    configured_order_.reserve(configured.size());
+    for (auto& id : configured)
+        if (std::find(configured_order_.begin(), configured_order_.end(), id) == configured_order_.end())
+            configured_order_.push_back(std::move(id));
+}
+
+bool job_roster::configured(std::string_view id) const { return configured_.contains(std::string(id)); }
+
+bool job_roster::gone(std::string_view id) const { return gone_.contains(id); }
+
+bool job_roster::mark_gone(const std::string& id) { return gone_.insert(id).second; }
+
+void job_roster::add_async(const std::string& id, const std::string& batch_id) { async_[id] = batch_id; }
+
+std::vector<std::string> job_roster::retire_async(
+    std::string_view batch_id,
+    const std::set<std::string>& members
+)
+{
+    std::vector<std::string> out;
+    for (auto it = async_.begin(); it != async_.end();)
+    {
+        if (it->second == batch_id && !members.contains(it->first))
+        {
+            out.push_back(it->first);
+            it = async_.erase(it);
+        }
+        else
+            ++it;
+    }
+    return out;
+}
+
+std::vector<std::string> job_roster::ids() const
+{
+    std::vector<std::string> out;
+    out.reserve(configured_order_.size() + async_.size());
+    for (const auto& id : configured_order_)
+        if (!gone_.contains(id))
+            out.push_back(id);
+    for (const auto& [id, batch] : async_)
+        if (!gone_.contains(id) && !configured_.contains(id))
+            out.push_back(id);
+    return out;
+}
+
+state::job_state job_roster::new_job(const std::string& id) const
+{
+    state::job_state s;
+    const auto it = async_.find(id);
+    if (it != async_.end())
+    {
+        s.metadata.async_job_id = it->second;
+        if (!configured_.contains(id))
+            s.source = std::string(state::source_async_batch);
+    }
+    return s;
+}
+
+}  // namespace drsmon::poller

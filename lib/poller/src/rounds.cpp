@@ -1,0 +1,208 @@
+#include "drsmon/drs_api/parse.hpp"
+#include "drsmon/drs_api/requests.hpp"
+#include "drsmon/poller/rules.hpp"
+
+#include "shell.hpp"
+
+#include <set>
+
+// One round per task: which jobs to ask, which API, and what becomes of the answers (decided by
+// the pure core). Every round returns its outcome for the scheduler.
+
+namespace drsmon::poller {
+
+using boost::asio::awaitable;
+
+awaitable<outcome> project_poller::impl::status_round()
+{
+    auto status_ids = roster.ids();
+    const auto status = co_await batch_round(task::status, status_observation, std::move(status_ids));
+    if (stopping)
+        co_return status;
+    auto progress_ids = roster.ids();
+    const auto progress = co_await batch_round(task::status, progress_observation, std::move(progress_ids));
+    auto stale = state::mark_stale(store, clock.now(), plan.max_staleness);
+    emit(stale);
+    co_return worst(status, progress);
+}
+
+awaitable<outcome> project_poller::impl::detail_round()
+{
+    auto ids = roster.ids();
+    co_return co_await batch_round(task::detail, detail_observation, std::move(ids));
+}
+
+awaitable<outcome> project_poller::impl::precheck_round()
+{
+    auto ids = ids_where(wants_precheck);
+    co_return co_await batch_round(task::precheck, precheck_observation, std::move(ids));
+}
+
+awaitable<outcome> project_poller::impl::init_round()
+{
+    auto ids = ids_where(wants_init);
+    auto process_ids = ids;
+    auto result = co_await batch_round(task::init, struct_process_observation, std::move(process_ids));
+    // Object details only for types still in progress: one listing per object type and batch
+    // of up to batch_size jobs.
+    std::map<std::string, std::pair<drs_api::struct_object_type, std::vector<std::string>>> by_type;
+    for (const auto& id : ids)
+    {
+        const auto* s = store.find(plan.project, id);
+        if (!s)
+            continue;
+        for (const auto& [type, obj] : s->init)
+        {
+            const auto path = obj.complete() ? std::nullopt : detail_type(type);
+            if (path)
+                by_type.try_emplace(type, *path, std::vector<std::string>{})
+                    .first->second.second.push_back(id);
+        }
+    }
+    for (auto& [type, entry] : by_type)
+        for (auto& batch : batches(std::move(entry.second)))
+        {
+            if (stopping)
+                co_return result;
+            struct_detail_tally tally(batch);
+            bool more = true;
+            for (int page = 1; more && page <= struct_detail_tally::max_pages; ++page)
+            {
+                auto spec = drs_api::batch_struct_detail_request(
+                    plan.project_id,
+                    batch,
+                    entry.first,
+                    page,
+                    struct_detail_tally::per_page
+                );
+                const auto answer = co_await fetch(std::move(spec), &drs_api::parse_batch_struct_detail);
+                if (!settle(task::init, answer, result))
+                    break;
+                more = tally.add_page(*answer);
+            }
+            if (more)
+                continue;  // an incomplete listing would undercount
+            for (const auto& [id, counts] : tally.result())
+            {
+                if (judge_struct_detail(store.find(plan.project, id), type, counts).kind != verdict::apply)
+                    continue;
+                auto s = current(id);
+                apply_struct_detail(s, type, counts);
+                commit(id, std::move(s));
+            }
+        }
+    co_return result;
+}
+
+awaitable<outcome> project_poller::impl::async_round()
+{
+    outcome result = outcome::ok;
+    for (const auto& batch_id : plan.async_jobs)
+    {
+        std::set<std::string> members;
+        offset_pager pager(100, 1'000'000);
+        bool complete = true;
+        while (pager.more() && !stopping)
+        {
+            auto spec = drs_api::async_job_detail_request(
+                plan.project_id,
+                batch_id,
+                pager.offset(),
+                pager.limit()
+            );
+            const auto answer = co_await fetch(std::move(spec), &drs_api::parse_async_job_detail);
+            if (!settle(task::async, answer, result))
+            {
+                complete = false;
+                break;
+            }
+            for (const auto& j : answer->jobs)
+            {
+                if (j.id.empty())
+                    continue;
+                members.insert(j.id);
+                roster.add_async(j.id, batch_id);
+                if (roster.gone(j.id))
+                    continue;
+                auto s = current(j.id);
+                apply_v5(s, j, batch_id, clock.now());
+                commit(j.id, std::move(s));
+            }
+            pager.advance(answer->jobs.size(), answer->total_count);
+        }
+        if (!complete || stopping)
+            continue;
+        // Jobs no longer listed under the batch leave it.
+        for (const auto& id : roster.retire_async(batch_id, members))
+        {
+            if (!roster.configured(id))
+            {
+                remove(id);
+                continue;
+            }
+            auto s = current(id);
+            s.metadata.async_job_id.clear();
+            commit(id, std::move(s));
+        }
+    }
+    co_return result;
+}
+
+awaitable<outcome> project_poller::impl::collect_round()
+{
+    outcome result = outcome::ok;
+    const auto now = clock.mono_now();
+    for (const auto& job : plan.jobs)
+    {
+        if (!job.collect_type || roster.gone(job.id) || stopping)
+            continue;
+        const auto* existing = store.find(plan.project, job.id);
+        if (!existing)
+            continue;
+        const auto due = next_collect.find(job.id);
+        const auto step = next_collect_step(
+            existing->collect,
+            due == next_collect.end() || now >= due->second
+        );
+        if (step == collect_step::poll)
+        {
+            const auto query_id = existing->collect.query_id;
+            auto spec = drs_api::collection_status_request(plan.project_id, job.id, query_id);
+            const auto answer = co_await fetch(std::move(spec), &drs_api::parse_collection_status);
+            if (!settle(task::collect, answer, result))
+                continue;
+            auto s = current(job.id);
+            apply_collection_status(s, *answer, clock.now());
+            commit(job.id, std::move(s));
+        }
+        else if (step == collect_step::submit)
+        {
+            next_collect[job.id] = now + job.collect_interval;
+            auto spec = drs_api::db_objects_collect_request(plan.project_id, job.id, *job.collect_type, true);
+            const auto answer = co_await fetch(std::move(spec), &drs_api::parse_db_objects_collect);
+            if (!settle(task::collect, answer, result))
+                continue;
+            auto s = current(job.id);
+            apply_collect_submit(s, *answer, clock.now());
+            commit(job.id, std::move(s));
+        }
+    }
+    co_return result;
+}
+
+awaitable<outcome> project_poller::impl::round(task t)
+{
+    client.begin_round();
+    switch (t)
+    {
+    case task::status: co_return co_await status_round();
+    case task::detail: co_return co_await detail_round();
+    case task::precheck: co_return co_await precheck_round();
+    case task::init: co_return co_await init_round();
+    case task::async: co_return co_await async_round();
+    case task::collect: co_return co_await collect_round();
+    }
+    co_return outcome::failed;
+}
+
+}  // namespace drsmon::poller

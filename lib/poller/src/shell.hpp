@@ -1,0 +1,228 @@
+#pragma once
+
+// The poller's coroutine shell, shared by project_poller.cpp (loops, life cycle) and rounds.cpp
+// (one round per task). Decisions are made by the pure core (observations.hpp, rules.hpp,
+// roster.hpp, scheduler.hpp); this code only calls, stores and emits.
+
+#include "drsmon/client/drs_client.hpp"
+#include "drsmon/poller/observations.hpp"
+#include "drsmon/poller/project_poller.hpp"
+#include "drsmon/poller/roster.hpp"
+#include "drsmon/state/store.hpp"
+#include "drsmon/state/update.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <spdlog/spdlog.h>
+
+#include <array>
+#include <map>
+#include <memory>
+#include <random>
+
+namespace drsmon::poller {
+
+inline constexpr auto use_tuple = boost::asio::as_tuple(boost::asio::use_awaitable);
+
+outcome outcome_of(const core::error& e) noexcept;
+// Merges two outcomes of one round: the most serious wins.
+outcome worst(outcome a, outcome b) noexcept;
+
+struct project_poller::impl : std::enable_shared_from_this<impl>
+{
+    boost::asio::any_io_executor ex;
+    project_plan plan;
+    client::drs_client& client;
+    state::store& store;
+    const core::clock& clock;
+    std::shared_ptr<spdlog::logger> log;
+    poller_sink sink;
+    scheduler sched;
+    job_roster roster;
+    std::mt19937_64 rng{std::random_device{}()};
+    bool stopping = false;
+
+    std::map<std::string, core::mono_time> next_collect;
+    std::array<std::optional<outcome>, task_count> last{};
+    // The timer each task loop sleeps on, so that stop() wakes it at once.
+    std::array<boost::asio::steady_timer*, task_count> sleepers{};
+    unsigned loops_running = 0;
+
+    impl(
+        boost::asio::any_io_executor e,
+        project_plan p,
+        client::drs_client& c,
+        state::store& s,
+        const core::clock& cl,
+        std::shared_ptr<spdlog::logger> l,
+        poller_sink sk
+    );
+
+    // ---- store and events (project_poller.cpp)
+    state::job_key key(const std::string& id) const { return {plan.project, id}; }
+    // The stored jobs of the roster for which `rule` holds.
+    std::vector<std::string> ids_where(bool (*rule)(const state::job_state&) noexcept) const;
+    std::vector<std::vector<std::string>> batches(std::vector<std::string> ids) const;
+    // The stored state of a job, or the state a new one starts with.
+    state::job_state current(const std::string& id) const;
+    void emit(std::vector<state::event>& events);
+    void commit(const std::string& id, state::job_state next);
+    void remove(const std::string& id);
+    // The API says `id` does not exist: it leaves the store (job_removed) until reload.
+    void drop(const std::string& id, std::string_view code);
+    void log_failure(task t, const core::error& e);
+
+    // ---- rounds (rounds.cpp)
+    boost::asio::awaitable<outcome> round(task t);
+    boost::asio::awaitable<outcome> status_round();
+    boost::asio::awaitable<outcome> detail_round();
+    boost::asio::awaitable<outcome> precheck_round();
+    boost::asio::awaitable<outcome> init_round();
+    boost::asio::awaitable<outcome> async_round();
+    boost::asio::awaitable<outcome> collect_round();
+
+    // ---- loops (project_poller.cpp)
+    bool task_enabled(task t) const;
+    boost::asio::awaitable<void> sleep_until(task t, core::mono_time when);
+    void record(task t, outcome o);
+    boost::asio::awaitable<void> loop(task t);
+    void stop();
+    double r01() { return std::uniform_real_distribution<double>(0.0, 1.0)(rng); }
+
+    // ---- the generic steps every round is made of
+
+    // Logs a failed call or parse and folds it into the round's outcome. True when `r` holds a value.
+    template <class T>
+    bool settle(task t, const core::result<T>& r, outcome& acc)
+    {
+        if (r)
+            return true;
+        log_failure(t, r.error());
+        acc = worst(acc, outcome_of(r.error()));
+        return false;
+    }
+
+    // One query: the parsed answer, or the error of the call or of the parse.
+    template <class T>
+    boost::asio::awaitable<core::result<T>> fetch(
+        drs_api::request_spec spec,
+        core::result<T> (*parse)(std::string_view)
+    )
+    {
+        auto r = co_await client.call(std::move(spec));
+        if (!r)
+            co_return r.error();
+        co_return parse(r->body);
+    }
+
+    // Maps every item of an answer into the store, as the observation judges it.
+    template <class Response, class Item>
+    void observe(const batch_observation<Response, Item>& obs, const Response& answer)
+    {
+        const auto now = clock.now();
+        for (const Item& item : answer.*obs.items)
+        {
+            const std::string& id = item.*obs.job_id;
+            if (id.empty() || roster.gone(id))
+                continue;
+            const auto judged = obs.judge(store.find(plan.project, id), item);
+            switch (judged.kind)
+            {
+            case verdict::ignore:
+            case verdict::keep: continue;
+            case verdict::drop: drop(id, judged.code); continue;
+            case verdict::refresh:
+                store.refresh_if(plan.project, id, now, [](const state::job_state&) { return true; });
+                continue;
+            case verdict::apply: break;
+            }
+            auto s = current(id);
+            obs.apply(s, item, now);
+            commit(id, std::move(s));
+        }
+    }
+
+    // The batches of a round share a queue served by max_concurrency workers, so a round of N
+    // jobs takes about N / (batch_size x max_concurrency) request latencies; the client bounds
+    // the requests in flight across all tasks of the project.
+    struct batch_queue
+    {
+        std::vector<std::vector<std::string>> batches;
+        std::size_t next = 0;
+        outcome result = outcome::ok;
+        bool abort = false;
+        unsigned workers = 0;
+    };
+
+    template <class Response, class Item>
+    static boost::asio::awaitable<void> batch_worker(
+        std::shared_ptr<impl> self,
+        std::shared_ptr<batch_queue> q,
+        const batch_observation<Response, Item>* obs,
+        task t
+    )
+    {
+        std::function<drs_api::request_spec(std::span<const std::string>)> build =
+            [pid = self->plan.project_id, request = obs->request](std::span<const std::string> ids) {
+                return request(pid, ids);
+            };
+        while (q->next < q->batches.size() && !q->abort && !self->stopping)
+        {
+            auto batch = std::move(q->batches[q->next++]);
+            auto out = co_await self->client.call_batch(build, std::move(batch));
+            for (const auto& id : out.not_found)
+                self->drop(id, out.not_found_code);
+            if (out.error)
+            {
+                self->log_failure(t, *out.error);
+                q->result = worst(q->result, outcome_of(*out.error));
+                const auto kind = out.error->kind();
+                q->abort = kind == core::errc::auth || kind == core::errc::cancelled;
+            }
+            for (const auto& body : out.bodies)
+            {
+                const auto answer = obs->parse(body);
+                if (self->settle(t, answer, q->result))
+                    self->observe(*obs, *answer);
+            }
+        }
+    }
+
+    // Asks a batch API about `ids`, batch_size at a time, and maps the answers into the store.
+    // Unknown IDs are dropped.
+    template <class Response, class Item>
+    boost::asio::awaitable<outcome> batch_round(
+        task t,
+        const batch_observation<Response, Item>& obs,
+        std::vector<std::string> ids
+    )
+    {
+        auto q = std::make_shared<batch_queue>();
+        q->batches = batches(std::move(ids));
+        auto done = std::make_shared<boost::asio::steady_timer>(
+            ex,
+            boost::asio::steady_timer::time_point::max()
+        );
+        const auto n = std::min<std::size_t>(std::max(1u, plan.max_concurrency), q->batches.size());
+        for (std::size_t w = 0; w < n; ++w)
+        {
+            ++q->workers;
+            boost::asio::co_spawn(
+                ex,
+                batch_worker(shared_from_this(), q, &obs, t),
+                [q, done](std::exception_ptr) {
+                    if (--q->workers == 0)
+                        done->cancel();
+                }
+            );
+        }
+        if (q->workers > 0)
+            co_await done->async_wait(use_tuple);
+        co_return q->result;
+    }
+};
+
+}  // namespace drsmon::poller

@@ -1,0 +1,58 @@
+#include "drsmon/poller/roster.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace drsmon;
+using ids = std::vector<std::string>;
+
+TEST(JobRoster, PollsConfiguredJobsInOrderThenAsyncOnesOnceEach)
+{
+    poller::job_roster r({"c", "a", "c"});
+    r.add_async("z", "b1");
+    r.add_async("a", "b1");  // configured and listed under a batch: polled once
+    r.add_async("m", "b2");
+    EXPECT_EQ(r.ids(), (ids{"c", "a", "m", "z"}));
+    EXPECT_TRUE(r.configured("a"));
+    EXPECT_FALSE(r.configured("z"));
+}
+
+TEST(JobRoster, LeavesOutGoneJobsUntilReload)
+{
+    poller::job_roster r({"a", "b"});
+    r.add_async("z", "b1");
+    EXPECT_TRUE(r.mark_gone("a"));
+    EXPECT_FALSE(r.mark_gone("a"));  // reported once
+    EXPECT_TRUE(r.mark_gone("z"));
+    EXPECT_EQ(r.ids(), (ids{"b"}));
+    EXPECT_TRUE(r.gone("a"));
+    EXPECT_FALSE(r.gone("b"));
+}
+
+TEST(JobRoster, RetiresJobsThatACompleteListingNoLongerNames)
+{
+    poller::job_roster r({"a"});
+    r.add_async("a", "b1");
+    r.add_async("x", "b1");
+    r.add_async("y", "b1");
+    r.add_async("q", "b2");
+    EXPECT_EQ(r.retire_async("b1", {"y"}), (ids{"a", "x"}));
+    EXPECT_EQ(r.ids(), (ids{"a", "q", "y"}));
+    EXPECT_TRUE(r.retire_async("b3", {}).empty());
+    EXPECT_EQ(r.retire_async("b2", {}), (ids{"q"}));
+}
+
+TEST(JobRoster, StartsNewJobsWithTheirSourceAndBatch)
+{
+    poller::job_roster r({"a"});
+    r.add_async("a", "b1");
+    r.add_async("x", "b1");
+    const auto configured = r.new_job("a");
+    EXPECT_EQ(configured.source, state::source_config);
+    EXPECT_EQ(configured.metadata.async_job_id, "b1");
+    const auto listed = r.new_job("x");
+    EXPECT_EQ(listed.source, state::source_async_batch);
+    EXPECT_EQ(listed.metadata.async_job_id, "b1");
+    const auto plain = r.new_job("n");
+    EXPECT_EQ(plain.source, state::source_config);
+    EXPECT_TRUE(plain.metadata.async_job_id.empty());
+}
