@@ -508,13 +508,8 @@ struct application::impl
                 },
             };
             rt.poller = std::make_unique<poller::project_poller>(
-                ioc.get_executor(),
                 std::move(plan),
-                *rt.client,
-                store,
-                clock,
-                log,
-                std::move(sink)
+                poller::poller_context{ioc.get_executor(), *rt.client, store, clock, log, std::move(sink)}
             );
             built.emplace(p.name, std::move(rt));
         }

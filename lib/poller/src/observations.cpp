@@ -30,7 +30,7 @@ state::api_error_state to_api_error(const std::optional<drs_api::item_error>& e)
 
 // ---- batch-status
 
-judgement judge_status(const state::job_state* stored, const drs_api::job_status& item)
+judgement judge(const state::job_state* stored, const drs_api::job_status& item)
 {
     if (item.error && drs_api::is_not_found_code(item.error->code))
         return {verdict::drop, item.error->code};
@@ -44,7 +44,7 @@ judgement judge_status(const state::job_state* stored, const drs_api::job_status
     return {verdict::apply};
 }
 
-void apply_status(state::job_state& s, const drs_api::job_status& item, core::wall_time now)
+void apply_item(state::job_state& s, const drs_api::job_status& item, core::wall_time now)
 {
     if (!item.status.empty())
         s.status = item.status;
@@ -54,7 +54,7 @@ void apply_status(state::job_state& s, const drs_api::job_status& item, core::wa
 
 // ---- batch-progress
 
-judgement judge_progress(const state::job_state* stored, const drs_api::job_progress& item)
+judgement judge(const state::job_state* stored, const drs_api::job_progress& item)
 {
     if (!stored)
         return {verdict::ignore};
@@ -66,7 +66,7 @@ judgement judge_progress(const state::job_state* stored, const drs_api::job_prog
     return {verdict::apply};
 }
 
-void apply_progress(state::job_state& s, const drs_api::job_progress& item, core::wall_time)
+void apply_item(state::job_state& s, const drs_api::job_progress& item, core::wall_time)
 {
     apply_progress_snapshot(s, item.progress);
     if (has_code(item.error))
@@ -110,36 +110,40 @@ void apply_progress_snapshot(state::job_state& s, const drs_api::progress_snapsh
 
 // ---- batch-detail
 
-judgement judge_detail(const state::job_state*, const drs_api::job_detail& item)
+judgement judge(const state::job_state*, const drs_api::job_detail& item)
 {
     if (item.error && drs_api::is_not_found_code(item.error->code))
         return {verdict::drop, item.error->code};
     return {verdict::apply};
 }
 
-void apply_detail(state::job_state& s, const drs_api::job_detail& d, core::wall_time)
+void apply_item(state::job_state& s, const drs_api::job_detail& d, core::wall_time)
 {
-    auto& m = s.metadata;
-    m.name = d.name;
-    m.db_use_type = d.db_use_type;
-    m.engine_type = d.engine_type;
-    m.task_type = d.task_type;
-    m.job_direction = d.job_direction;
-    m.parent_id = d.parent_id;
-    if (d.create_time)
-        m.created = d.create_time;
+    // The detail describes the job as a whole: it replaces the metadata but for the async batch
+    // (from batch-async-jobs) and a creation time it does not report.
+    const auto& m = s.metadata;
+    s.metadata = state::job_metadata{
+        d.name,
+        d.db_use_type,
+        d.engine_type,
+        d.task_type,
+        d.job_direction,
+        d.parent_id,
+        m.async_job_id,
+        d.create_time ? d.create_time : m.created,
+    };
     if (!d.status.empty())
         s.status = d.status;
 }
 
 // ---- batch-precheck-result
 
-judgement judge_precheck(const state::job_state* stored, const drs_api::job_precheck&)
+judgement judge(const state::job_state* stored, const drs_api::job_precheck&)
 {
     return {stored ? verdict::apply : verdict::ignore};
 }
 
-void apply_precheck(state::job_state& s, const drs_api::job_precheck& item, core::wall_time)
+void apply_item(state::job_state& s, const drs_api::job_precheck& item, core::wall_time)
 {
     if (has_code(item.error))
         s.api_error = to_api_error(item.error);
@@ -161,12 +165,12 @@ void apply_precheck_summary(state::job_state& s, const drs_api::precheck_summary
 
 // ---- batch-struct-process
 
-judgement judge_struct_process(const state::job_state* stored, const drs_api::job_struct_process&)
+judgement judge(const state::job_state* stored, const drs_api::job_struct_process&)
 {
     return {stored ? verdict::apply : verdict::ignore};
 }
 
-void apply_struct_process(state::job_state& s, const drs_api::job_struct_process& item, core::wall_time)
+void apply_item(state::job_state& s, const drs_api::job_struct_process& item, core::wall_time)
 {
     for (const auto& o : item.objects)
     {
@@ -275,17 +279,18 @@ void apply_v5(
         apply_precheck_summary(s, *j.precheck);
     if (j.metrics)
     {
-        const auto& r = *j.metrics;
-        auto& n = s.node;
         // The parser turns the percentages into ratios (drs_api models): used as they are.
-        n.cpu_ratio = r.cpu_util;
-        n.memory_ratio = r.mem_util;
-        n.apply_rows_per_second = r.apply_rows_rate;
-        n.apply_transactions_per_second = r.apply_transactions_rate;
-        n.network_receive_bytes_per_second = r.network_incoming_bytes_rate;
-        n.network_transmit_bytes_per_second = r.network_outgoing_bytes_rate;
-        n.disk_read_bytes_per_second = r.disk_read_bytes_rate;
-        n.disk_write_bytes_per_second = r.disk_write_bytes_rate;
+        const auto& r = *j.metrics;
+        s.node = state::node_metrics{
+            r.cpu_util,
+            r.mem_util,
+            r.apply_rows_rate,
+            r.apply_transactions_rate,
+            r.network_incoming_bytes_rate,
+            r.network_outgoing_bytes_rate,
+            r.disk_read_bytes_rate,
+            r.disk_write_bytes_rate,
+        };
     }
     s.last_refresh = now;
 }

@@ -34,22 +34,14 @@ outcome outcome_of(const core::error& e) noexcept
 
 outcome worst(outcome a, outcome b) noexcept { return static_cast<int>(a) >= static_cast<int>(b) ? a : b; }
 
-project_poller::impl::impl(
-    asio::any_io_executor e,
-    project_plan p,
-    client::drs_client& c,
-    state::store& s,
-    const core::clock& cl,
-    std::shared_ptr<spdlog::logger> l,
-    poller_sink sk
-)
-    : ex(e),
+project_poller::impl::impl(project_plan p, poller_context ctx)
+    : ex(std::move(ctx.executor)),
       plan(std::move(p)),
-      client(c),
-      store(s),
-      clock(cl),
-      log(std::move(l)),
-      sink(std::move(sk)),
+      client(ctx.client),
+      store(ctx.store),
+      clock(ctx.clock),
+      log(std::move(ctx.log)),
+      sink(std::move(ctx.sink)),
       sched(plan.schedule),
       roster(configured_ids(plan))
 {
@@ -216,17 +208,8 @@ void project_poller::impl::stop()
 
 // ---- project_poller ----------------------------------------------------------
 
-project_poller::project_poller(
-    asio::any_io_executor ex,
-    project_plan plan,
-    client::drs_client& client,
-    state::store& store,
-    const core::clock& clock,
-    std::shared_ptr<spdlog::logger> log,
-    poller_sink sink
-)
-    : impl_(std::make_shared<impl>(ex, std::move(plan), client, store, clock, std::move(log), std::move(sink))
-      )
+project_poller::project_poller(project_plan plan, poller_context ctx)
+    : impl_(std::make_shared<impl>(std::move(plan), std::move(ctx)))
 {
 }
 

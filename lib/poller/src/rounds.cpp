@@ -164,28 +164,36 @@ awaitable<outcome> project_poller::impl::collect_round()
             existing->collect,
             due == next_collect.end() || now >= due->second
         );
-        if (step == collect_step::poll)
-        {
-            const auto query_id = existing->collect.query_id;
-            auto spec = drs_api::collection_status_request(plan.project_id, job.id, query_id);
-            const auto answer = co_await fetch(std::move(spec), &drs_api::parse_collection_status);
-            if (!settle(task::collect, answer, result))
-                continue;
-            auto s = current(job.id);
-            apply_collection_status(s, *answer, clock.now());
-            commit(job.id, std::move(s));
-        }
-        else if (step == collect_step::submit)
-        {
+        if (step == collect_step::none)
+            continue;
+        if (step == collect_step::submit)
             next_collect[job.id] = now + job.collect_interval;
-            auto spec = drs_api::db_objects_collect_request(plan.project_id, job.id, *job.collect_type, true);
-            const auto answer = co_await fetch(std::move(spec), &drs_api::parse_db_objects_collect);
-            if (!settle(task::collect, answer, result))
-                continue;
-            auto s = current(job.id);
-            apply_collect_submit(s, *answer, clock.now());
-            commit(job.id, std::move(s));
-        }
+        auto spec = step == collect_step::poll ? drs_api::collection_status_request(
+                                                     plan.project_id,
+                                                     job.id,
+                                                     existing->collect.query_id
+                                                 )
+                                               : drs_api::db_objects_collect_request(
+                                                     plan.project_id,
+                                                     job.id,
+                                                     *job.collect_type,
+                                                     true
+                                                 );
+        const auto o = step == collect_step::poll ? co_await fetch_into(
+                                                        task::collect,
+                                                        job.id,
+                                                        std::move(spec),
+                                                        &drs_api::parse_collection_status,
+                                                        &apply_collection_status
+                                                    )
+                                                  : co_await fetch_into(
+                                                        task::collect,
+                                                        job.id,
+                                                        std::move(spec),
+                                                        &drs_api::parse_db_objects_collect,
+                                                        &apply_collect_submit
+                                                    );
+        result = worst(result, o);
     }
     co_return result;
 }

@@ -51,15 +51,7 @@ struct project_poller::impl : std::enable_shared_from_this<impl>
     std::array<boost::asio::steady_timer*, task_count> sleepers{};
     unsigned loops_running = 0;
 
-    impl(
-        boost::asio::any_io_executor e,
-        project_plan p,
-        client::drs_client& c,
-        state::store& s,
-        const core::clock& cl,
-        std::shared_ptr<spdlog::logger> l,
-        poller_sink sk
-    );
+    impl(project_plan p, poller_context ctx);
 
     // ---- store and events (project_poller.cpp)
     state::job_key key(const std::string& id) const { return {plan.project, id}; }
@@ -123,12 +115,12 @@ struct project_poller::impl : std::enable_shared_from_this<impl>
     void observe(const batch_observation<Response, Item>& obs, const Response& answer)
     {
         const auto now = clock.now();
-        for (const Item& item : answer.*obs.items)
+        for (const Item& item : answer.results)
         {
             const std::string& id = item.*obs.job_id;
             if (id.empty() || roster.gone(id))
                 continue;
-            const auto judged = obs.judge(store.find(plan.project, id), item);
+            const auto judged = judge(store.find(plan.project, id), item);
             switch (judged.kind)
             {
             case verdict::ignore:
@@ -140,7 +132,7 @@ struct project_poller::impl : std::enable_shared_from_this<impl>
             case verdict::apply: break;
             }
             auto s = current(id);
-            obs.apply(s, item, now);
+            apply_item(s, item, now);
             commit(id, std::move(s));
         }
     }
@@ -222,6 +214,27 @@ struct project_poller::impl : std::enable_shared_from_this<impl>
         if (q->workers > 0)
             co_await done->async_wait(use_tuple);
         co_return q->result;
+    }
+
+    // One query about one job: applies the parsed answer to the job, or logs the failure.
+    template <class T>
+    boost::asio::awaitable<outcome> fetch_into(
+        task t,
+        std::string id,
+        drs_api::request_spec spec,
+        core::result<T> (*parse)(std::string_view),
+        void (*apply)(state::job_state&, const T&, core::wall_time)
+    )
+    {
+        outcome result = outcome::ok;
+        const auto answer = co_await fetch(std::move(spec), parse);
+        if (settle(t, answer, result))
+        {
+            auto s = current(id);
+            apply(s, *answer, clock.now());
+            commit(id, std::move(s));
+        }
+        co_return result;
     }
 };
 

@@ -32,12 +32,12 @@ std::vector<observed> observe(
     std::vector<observed> out;
     if (!answer)
         return out;
-    for (const Item& item : (*answer).*obs.items)
+    for (const Item& item : answer->results)
     {
-        const auto j = obs.judge(stored, item);
+        const auto j = poller::judge(stored, item);
         observed o{j.kind, std::string(j.code), stored ? *stored : state::job_state{}};
         if (j.kind == verdict::apply)
-            obs.apply(o.next, item, t0);
+            poller::apply_item(o.next, item, t0);
         out.push_back(std::move(o));
     }
     return out;
@@ -398,7 +398,7 @@ TEST(StructProcessObservation, LeavesAnUnchangedMapShared)
     drs_api::job_struct_process item;
     item.job_id = "a";
     item.objects.push_back({"TABLE", 2, 3, 3, std::nullopt, std::nullopt});
-    poller::apply_struct_process(next, item, t0);
+    poller::apply_item(next, item, t0);
     EXPECT_TRUE(next.init.shares_storage_with(s.init));
 }
 

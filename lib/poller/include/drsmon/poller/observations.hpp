@@ -38,22 +38,17 @@ struct judgement
 };
 
 // One batch API as a row of the generic batch round: how to ask for a batch of job IDs, how to
-// read the answer, which job each item names, and what the item does to that job.
+// read the answer (its results[] items), and which job each item names. What an item does to its
+// job is the overload pair below for its type:
+//  - judge(stored, item) decides from the stored state (nullptr: the job is not stored yet);
+//  - apply_item(s, item, now) applies the item to `s` (the stored state, or a new job's) for
+//    verdict::apply.
 template <class Response, class Item>
 struct batch_observation
 {
-    using response_type = Response;
-    using item_type = Item;
-
     drs_api::request_spec (*request)(std::string_view project_id, std::span<const std::string> job_ids);
     core::result<Response> (*parse)(std::string_view body);
-    std::vector<Item> Response::*items;
     std::string Item::*job_id;
-    // Decides from the stored state (nullptr: the job is not stored yet) and the item.
-    judgement (*judge)(const state::job_state* stored, const Item& item);
-    // Applies the item to `s` (the stored state, or a new job's). Called for verdict::apply, and
-    // for verdict::refresh when the in-place confirmation was declined.
-    void (*apply)(state::job_state& s, const Item& item, core::wall_time now);
 };
 
 // A per-item error as stored: the code ("unknown" when only a message came) and the message cut
@@ -61,12 +56,23 @@ struct batch_observation
 state::api_error_state to_api_error(const std::optional<drs_api::item_error>& e);
 
 // ---- batch-status: creates jobs, drops unknown and DELETED ones, refreshes the rest
-judgement judge_status(const state::job_state* stored, const drs_api::job_status& item);
-void apply_status(state::job_state& s, const drs_api::job_status& item, core::wall_time now);
+judgement judge(const state::job_state* stored, const drs_api::job_status& item);
+void apply_item(state::job_state& s, const drs_api::job_status& item, core::wall_time now);
+inline constexpr batch_observation<drs_api::batch_status_response, drs_api::job_status> status_observation{
+    &drs_api::batch_status_request,
+    &drs_api::parse_batch_status,
+    &drs_api::job_status::id,
+};
 
 // ---- batch-progress: stored jobs only; progress equal to the stored values is kept
-judgement judge_progress(const state::job_state* stored, const drs_api::job_progress& item);
-void apply_progress(state::job_state& s, const drs_api::job_progress& item, core::wall_time now);
+judgement judge(const state::job_state* stored, const drs_api::job_progress& item);
+void apply_item(state::job_state& s, const drs_api::job_progress& item, core::wall_time now);
+inline constexpr batch_observation<drs_api::batch_progress_response, drs_api::job_progress>
+    progress_observation{
+        &drs_api::batch_progress_request,
+        &drs_api::parse_batch_progress,
+        &drs_api::job_progress::job_id,
+    };
 // True when apply_progress_snapshot(s, p) would leave s as it is.
 bool same_progress(const state::job_state& s, const drs_api::progress_snapshot& p);
 // Ratio, delay, remaining time and the completed phases. An unchanged phase map stays shared
@@ -74,62 +80,35 @@ bool same_progress(const state::job_state& s, const drs_api::progress_snapshot& 
 void apply_progress_snapshot(state::job_state& s, const drs_api::progress_snapshot& p);
 
 // ---- batch-detail: names and metadata; drops unknown jobs
-judgement judge_detail(const state::job_state* stored, const drs_api::job_detail& item);
-void apply_detail(state::job_state& s, const drs_api::job_detail& item, core::wall_time now);
+judgement judge(const state::job_state* stored, const drs_api::job_detail& item);
+void apply_item(state::job_state& s, const drs_api::job_detail& item, core::wall_time now);
+inline constexpr batch_observation<drs_api::batch_detail_response, drs_api::job_detail> detail_observation{
+    &drs_api::batch_detail_request,
+    &drs_api::parse_batch_detail,
+    &drs_api::job_detail::id,
+};
 
 // ---- batch-precheck-result: stored jobs only; a per-item error replaces the result
-judgement judge_precheck(const state::job_state* stored, const drs_api::job_precheck& item);
-void apply_precheck(state::job_state& s, const drs_api::job_precheck& item, core::wall_time now);
+judgement judge(const state::job_state* stored, const drs_api::job_precheck& item);
+void apply_item(state::job_state& s, const drs_api::job_precheck& item, core::wall_time now);
+inline constexpr batch_observation<drs_api::batch_precheck_response, drs_api::job_precheck>
+    precheck_observation{
+        &drs_api::batch_precheck_result_request,
+        &drs_api::parse_batch_precheck_result,
+        &drs_api::job_precheck::job_id,
+    };
 // The API's `result` is false until the pre-check ends: while it runs, whether it passed is not
 // known (absent), otherwise a running pre-check would show as failed.
 void apply_precheck_summary(state::job_state& s, const drs_api::precheck_summary& p);
 
 // ---- batch-struct-process: stored jobs only; object types lowercased
-judgement judge_struct_process(const state::job_state* stored, const drs_api::job_struct_process& item);
-void apply_struct_process(state::job_state& s, const drs_api::job_struct_process& item, core::wall_time now);
-
-inline constexpr batch_observation<drs_api::batch_status_response, drs_api::job_status> status_observation{
-    &drs_api::batch_status_request,
-    &drs_api::parse_batch_status,
-    &drs_api::batch_status_response::results,
-    &drs_api::job_status::id,
-    &judge_status,
-    &apply_status,
-};
-inline constexpr batch_observation<drs_api::batch_progress_response, drs_api::job_progress>
-    progress_observation{
-        &drs_api::batch_progress_request,
-        &drs_api::parse_batch_progress,
-        &drs_api::batch_progress_response::results,
-        &drs_api::job_progress::job_id,
-        &judge_progress,
-        &apply_progress,
-    };
-inline constexpr batch_observation<drs_api::batch_detail_response, drs_api::job_detail> detail_observation{
-    &drs_api::batch_detail_request,
-    &drs_api::parse_batch_detail,
-    &drs_api::batch_detail_response::results,
-    &drs_api::job_detail::id,
-    &judge_detail,
-    &apply_detail,
-};
-inline constexpr batch_observation<drs_api::batch_precheck_response, drs_api::job_precheck>
-    precheck_observation{
-        &drs_api::batch_precheck_result_request,
-        &drs_api::parse_batch_precheck_result,
-        &drs_api::batch_precheck_response::results,
-        &drs_api::job_precheck::job_id,
-        &judge_precheck,
-        &apply_precheck,
-    };
+judgement judge(const state::job_state* stored, const drs_api::job_struct_process& item);
+void apply_item(state::job_state& s, const drs_api::job_struct_process& item, core::wall_time now);
 inline constexpr batch_observation<drs_api::batch_struct_process_response, drs_api::job_struct_process>
     struct_process_observation{
         &drs_api::batch_struct_process_request,
         &drs_api::parse_batch_struct_process,
-        &drs_api::batch_struct_process_response::results,
         &drs_api::job_struct_process::job_id,
-        &judge_struct_process,
-        &apply_struct_process,
     };
 
 // ---- batch-struct-detail: object details of DR initialisation, paged across a batch of jobs

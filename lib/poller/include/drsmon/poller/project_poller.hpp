@@ -55,6 +55,17 @@ struct poller_sink
     std::function<void(const std::string& project, task, outcome)> on_round;
 };
 
+// What a poller works with: owned by the caller, outliving the poller.
+struct poller_context
+{
+    boost::asio::any_io_executor executor;
+    client::drs_client& client;
+    state::store& store;
+    const core::clock& clock;
+    std::shared_ptr<spdlog::logger> log;
+    poller_sink sink;
+};
+
 // Polls one DRS project: one coroutine per task (status+progress, detail,
 // pre-check, DR initialisation, async batches, db-object collection), each on
 // its own cadence from the pure scheduler, batching job IDs batch_size at a
@@ -65,15 +76,7 @@ struct poller_sink
 class project_poller
 {
 public:
-    project_poller(
-        boost::asio::any_io_executor ex,
-        project_plan plan,
-        client::drs_client& client,
-        state::store& store,
-        const core::clock& clock,
-        std::shared_ptr<spdlog::logger> log,
-        poller_sink sink
-    );
+    project_poller(project_plan plan, poller_context ctx);
     ~project_poller();
     project_poller(const project_poller&) = delete;
     project_poller& operator=(const project_poller&) = delete;
