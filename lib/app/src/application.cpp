@@ -239,6 +239,7 @@ struct application::impl
         self = std::make_shared<metrics::self_metrics>();
         metrics::job_collector_options jo;
         jo.max_staleness = cfg.global.max_staleness;
+        jo.finished_interval = cfg.global.finished_interval;
         jobs_collector = std::make_shared<metrics::job_collector>(store, clock, jo);
     }
 
@@ -491,6 +492,7 @@ struct application::impl
             plan.batch_size = static_cast<unsigned>(g.batch_size);
             plan.max_concurrency = static_cast<unsigned>(g.max_concurrency);
             plan.max_staleness = g.max_staleness;
+            plan.finished_interval = g.finished_interval;
 
             project_runtime rt;
             rt.observer = std::make_unique<project_observer>(*self, p.name);
@@ -605,6 +607,7 @@ struct application::impl
             self->config_reloaded(true, clock.now());
             metrics::job_collector_options jo;
             jo.max_staleness = cfg.global.max_staleness;
+            jo.finished_interval = cfg.global.finished_interval;
             jobs_collector->set_options(jo);
             if (metrics_http)
                 metrics_http->invalidate();

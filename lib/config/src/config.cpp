@@ -369,6 +369,7 @@ void read_global(const parser& p, const field& f, const std::string& config_dir,
         p,
         f,
         {"poll_interval",
+         "finished_interval",
          "detail_interval",
          "precheck_interval",
          "init_interval",
@@ -387,6 +388,7 @@ void read_global(const parser& p, const field& f, const std::string& config_dir,
     );
     const std::pair<std::string_view, milliseconds*> durations[] = {
         {"poll_interval", &g.poll_interval},
+        {"finished_interval", &g.finished_interval},
         {"detail_interval", &g.detail_interval},
         {"precheck_interval", &g.precheck_interval},
         {"init_interval", &g.init_interval},
@@ -427,6 +429,19 @@ void read_global(const parser& p, const field& f, const std::string& config_dir,
         p.fail(
             at.line,
             s.child_path("max_staleness"),
+            "must not be shorter than poll_interval (" + format_duration(g.poll_interval) + ")"
+        );
+    }
+    // Finished jobs are polled less often than the others, never more often: the default follows a
+    // longer poll_interval, a value given must not undercut it.
+    if (g.finished_interval < g.poll_interval && !s.get("finished_interval"))
+        g.finished_interval = g.poll_interval;
+    if (g.finished_interval < g.poll_interval)
+    {
+        const auto at = *s.get("finished_interval");
+        p.fail(
+            at.line,
+            s.child_path("finished_interval"),
             "must not be shorter than poll_interval (" + format_duration(g.poll_interval) + ")"
         );
     }

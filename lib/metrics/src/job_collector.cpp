@@ -1,4 +1,5 @@
 #include "drsmon/metrics/job_collector.hpp"
+#include "drsmon/state/cadence.hpp"
 
 #include <charconv>
 #include <cmath>
@@ -129,6 +130,10 @@ const family_spec specs[] = {
      "gauge",
      "Jobs tracked by the monitor per project and source (config: listed in the configuration; async_batch: "
      "discovered through v5 batch-async-jobs)."},
+    {"drs_monitor_jobs_by_cadence",
+     "gauge",
+     "Jobs per project and polling class (transfer: status and progress every poll_interval; watch: status "
+     "every poll_interval; finished: status every finished_interval)."},
 };
 
 enum family : std::size_t
@@ -166,6 +171,7 @@ enum family : std::size_t
     f_collect_last_success,
     f_async_batch_jobs,
     f_monitor_jobs,
+    f_monitor_jobs_by_cadence,
     f_count
 };
 static_assert(f_count == job_collector::family_count);
@@ -346,6 +352,7 @@ bool job_collector::pass::step(std::size_t max_jobs)
     };
     counts(f_async_batch_jobs, "async_job_id", async_batches_);
     counts(f_monitor_jobs, "source", by_source_);
+    counts(f_monitor_jobs_by_cadence, "class", by_cadence_);
     done_ = true;
     return true;
 }
@@ -421,10 +428,14 @@ void job_collector::pass::render_job(const state::job_key& key, const state::job
     if (!m.async_job_id.empty())
         ++async_batches_[{key.project, m.async_job_id}];
     ++by_source_[{key.project, s.source}];
+    ++by_cadence_[{key.project, state::to_string(state::cadence_of(s))}];
     if (s.last_refresh)
         sample(f_last_refresh, core::to_unix_seconds(*s.last_refresh));
 
-    const auto& limit = owner_->options_.max_staleness;
+    const auto& opts = owner_->options_;
+    const auto limit = opts.max_staleness.count() > 0
+                           ? state::staleness_limit(s, opts.max_staleness, opts.finished_interval)
+                           : opts.max_staleness;
     const bool overdue = limit.count() > 0 && s.last_refresh && now_ - *s.last_refresh > limit;
     const bool stale = s.stale || overdue;
     sample(f_stale, stale ? 1 : 0);

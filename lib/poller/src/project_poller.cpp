@@ -103,6 +103,7 @@ void project_poller::impl::drop(const std::string& id, std::string_view code)
 {
     if (!roster.mark_gone(id))
         return;
+    transferring.erase(id);
     log->warn(
         "project={} job_id={} msg=\"job not found by the API; dropped until reload\" code={}",
         plan.project,

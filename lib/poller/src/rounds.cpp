@@ -1,6 +1,7 @@
 #include "drsmon/drs_api/parse.hpp"
 #include "drsmon/drs_api/requests.hpp"
 #include "drsmon/poller/rules.hpp"
+#include "drsmon/state/cadence.hpp"
 
 #include "shell.hpp"
 
@@ -15,13 +16,44 @@ using boost::asio::awaitable;
 
 awaitable<outcome> project_poller::impl::status_round()
 {
-    auto status_ids = roster.ids();
+    // Each API is asked only about the jobs due for it, packed into full batches (rules.hpp).
+    const auto now = clock.now();
+    std::vector<std::string> status_ids;
+    for (auto& id : roster.ids())
+    {
+        const auto* s = store.find(plan.project, id);
+        if (s && state::cadence_of(*s) == state::cadence::transfer)
+            transferring.insert(id);
+        if (!s || status_due(
+                      *s,
+                      now,
+                      plan.schedule.interval[static_cast<std::size_t>(task::status)],
+                      plan.finished_interval
+                  ))
+            status_ids.push_back(std::move(id));
+    }
     const auto status = co_await batch_round(task::status, status_observation, std::move(status_ids));
     if (stopping)
         co_return status;
-    auto progress_ids = roster.ids();
+    std::vector<std::string> progress_ids;
+    for (auto& id : roster.ids())
+    {
+        const auto* s = store.find(plan.project, id);
+        if (s && wants_progress(*s, transferring.contains(id), !progress_read.contains(id)))
+            progress_ids.push_back(std::move(id));
+    }
+    auto asked = progress_ids;
     const auto progress = co_await batch_round(task::status, progress_observation, std::move(progress_ids));
-    auto stale = state::mark_stale(store, clock.now(), plan.max_staleness);
+    // The final read after a transfer phase is done once the round got through.
+    if (progress == outcome::ok)
+        for (auto& id : asked)
+        {
+            progress_read.insert(id);
+            const auto* s = store.find(plan.project, id);
+            if (!s || state::cadence_of(*s) != state::cadence::transfer)
+                transferring.erase(id);
+        }
+    auto stale = state::mark_stale(store, clock.now(), plan.max_staleness, plan.finished_interval);
     emit(stale);
     co_return worst(status, progress);
 }

@@ -1,5 +1,6 @@
 #include "drsmon/drs_api/errors.hpp"
 #include "drsmon/poller/rules.hpp"
+#include "drsmon/state/cadence.hpp"
 
 #include <algorithm>
 #include <array>
@@ -24,6 +25,27 @@ bool wants_init(const state::job_state& s) noexcept
     if (s.init.empty())
         return true;
     return std::any_of(s.init.begin(), s.init.end(), [](const auto& kv) { return !kv.second.complete(); });
+}
+
+bool wants_progress(const state::job_state& s, bool was_transferring, bool never_read) noexcept
+{
+    const auto c = state::cadence_of(s);
+    if (c == state::cadence::transfer || was_transferring)
+        return true;
+    return never_read && c == state::cadence::watch && !s.status.empty() && s.status != "CONFIGURATION" &&
+           s.status != "CREATING";
+}
+
+bool status_due(
+    const state::job_state& s,
+    core::wall_time now,
+    std::chrono::milliseconds poll_interval,
+    std::chrono::milliseconds finished_interval
+) noexcept
+{
+    if (state::cadence_of(s) != state::cadence::finished || !s.last_refresh)
+        return true;
+    return now - *s.last_refresh >= finished_interval - poll_interval / 2;
 }
 
 std::optional<drs_api::struct_object_type> detail_type(std::string_view lowered) noexcept

@@ -22,6 +22,7 @@
 #include <map>
 #include <memory>
 #include <random>
+#include <unordered_set>
 
 namespace drsmon::poller {
 
@@ -46,6 +47,12 @@ struct project_poller::impl : std::enable_shared_from_this<impl>
     bool stopping = false;
 
     std::map<std::string, core::mono_time> next_collect;
+    // Jobs that were in a transfer phase at their last progress read (or at the start of a status
+    // round): they get one more progress read after leaving it.
+    std::unordered_set<std::string> transferring;
+    // Jobs whose progress was read since the start: a job never read that is failed or paused
+    // gets one read, to export where it stopped.
+    std::unordered_set<std::string> progress_read;
     std::array<std::optional<outcome>, task_count> last{};
     // The timer each task loop sleeps on, so that stop() wakes it at once.
     std::array<boost::asio::steady_timer*, task_count> sleepers{};

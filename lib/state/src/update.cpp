@@ -1,3 +1,4 @@
+#include "drsmon/state/cadence.hpp"
 #include "drsmon/state/update.hpp"
 
 namespace drsmon::state {
@@ -64,12 +65,18 @@ std::vector<event> remove_job(store& s, const job_key& key, core::wall_time now)
     return events;
 }
 
-std::vector<event> mark_stale(store& s, core::wall_time now, std::chrono::milliseconds max_staleness)
+std::vector<event> mark_stale(
+    store& s,
+    core::wall_time now,
+    std::chrono::milliseconds max_staleness,
+    std::chrono::milliseconds finished_interval
+)
 {
     // Runs after every status round: find the few jobs whose flag turns without copying every key.
     std::vector<job_key> turning;
     s.for_each([&](const job_key& key, const job_state& st) {
-        if (st.last_refresh && (now - *st.last_refresh > max_staleness) != st.stale)
+        if (st.last_refresh &&
+            (now - *st.last_refresh > staleness_limit(st, max_staleness, finished_interval)) != st.stale)
             turning.push_back(key);
     });
     std::vector<event> events;

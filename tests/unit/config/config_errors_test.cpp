@@ -35,7 +35,8 @@ const bad_case cases[] = {
     {"UnknownTopLevelKey", "globl:\n  poll_interval: 30s\n" PROJECT_HEAD AKSK_ENV ONE_JOB,
      "drs.yml:1: globl: unknown key (allowed: global, projects)"},
     {"UnknownGlobalKey", "global:\n  poll_intervall: 30s\n" PROJECT_HEAD AKSK_ENV ONE_JOB,
-     "drs.yml:2: global.poll_intervall: unknown key (allowed: poll_interval, detail_interval, precheck_interval, "
+     "drs.yml:2: global.poll_intervall: unknown key (allowed: poll_interval, finished_interval, detail_interval, "
+     "precheck_interval, "
      "init_interval, async_interval, batch_size, max_concurrency, request_timeout, max_staleness, state_dir, "
      "max_response_bytes, retry, auth_failure_backoff, events, jitter, language)"},
     {"UnknownRetryKey", "global:\n  retry: { attempts: 3 }\n" PROJECT_HEAD AKSK_ENV ONE_JOB,
@@ -80,6 +81,9 @@ const bad_case cases[] = {
      "drs.yml:4: global.retry.max_backoff: must not be shorter than initial_backoff (1m)"},
     {"StalenessBelowPollInterval", "global:\n  poll_interval: 1m\n  max_staleness: 30s\n" PROJECT_HEAD AKSK_ENV ONE_JOB,
      "drs.yml:3: global.max_staleness: must not be shorter than poll_interval (1m)"},
+    {"FinishedIntervalBelowPollInterval",
+     "global:\n  poll_interval: 1m\n  finished_interval: 30s\n" PROJECT_HEAD AKSK_ENV ONE_JOB,
+     "drs.yml:3: global.finished_interval: must not be shorter than poll_interval (1m)"},
     {"StateDirEmpty", "global:\n  state_dir:\n" PROJECT_HEAD AKSK_ENV ONE_JOB, "drs.yml:2: global.state_dir: must have a value"},
     {"MissingProjects", "global: {}\n", "drs.yml:1: projects: is required and must list at least one project"},
     {"EmptyProjectsList", "global: {}\nprojects: []\n", "drs.yml:2: projects: must list at least one project"},

@@ -45,6 +45,7 @@ TEST(LoadConfig, AppliesEveryGlobalDefault)
     EXPECT_EQ(g.max_concurrency, 4);
     EXPECT_EQ(g.request_timeout, 10s);
     EXPECT_EQ(g.max_staleness, 5min);
+    EXPECT_EQ(g.finished_interval, 10min);
     EXPECT_EQ(g.state_dir, "/var/lib/drs-monitor");
     EXPECT_EQ(g.max_response_bytes, 16u << 20);
     EXPECT_EQ(g.retry.max_attempts, 3);
@@ -64,6 +65,7 @@ TEST(LoadConfig, ReadsEveryGlobalKey)
     const config c = load_ok(R"(
 global:
   poll_interval: 45s
+  finished_interval: 30m
   detail_interval: 1h
   precheck_interval: 2m
   init_interval: 1m30s
@@ -88,6 +90,7 @@ projects:
 )");
     const global_config& g = c.global;
     EXPECT_EQ(g.poll_interval, 45s);
+    EXPECT_EQ(g.finished_interval, 30min);
     EXPECT_EQ(g.detail_interval, 1h);
     EXPECT_EQ(g.precheck_interval, 2min);
     EXPECT_EQ(g.init_interval, 90s);
@@ -339,4 +342,20 @@ TEST(LoadFile, ReportsAMissingFileWithItsName)
     EXPECT_EQ(r.error().kind(), drsmon::core::errc::config);
     EXPECT_EQ(r.error().where, "/nonexistent/drs.yml");
     EXPECT_EQ(r.error().detail, "/nonexistent/drs.yml: (root): cannot read: No such file or directory");
+}
+
+TEST(LoadConfig, TheFinishedIntervalFollowsALongerPollInterval)
+{
+    const config c = load_ok(R"(
+global:
+  poll_interval: 15m
+  max_staleness: 20m
+projects:
+  - name: prod
+    region: ap-southeast-1
+    project_id: 054ba152d480d55b2f5dc0069e7ddef0
+    auth: { type: aksk, access_key_env: DRS_AK, secret_key_env: DRS_SK }
+    jobs: [ "9a470239-2308-4bb5-a6bc-1040402fjb21" ]
+)");
+    EXPECT_EQ(c.global.finished_interval, std::chrono::minutes(15));
 }

@@ -91,3 +91,48 @@ TEST(PollingRules, MapsReportedObjectTypesToTheirDetailListing)
     EXPECT_EQ(poller::detail_type("TABLE"), std::nullopt);
     EXPECT_EQ(poller::detail_type(""), std::nullopt);
 }
+
+TEST(PollingRules, ReadsProgressInTransferPhasesAndOnceMoreAfterLeavingThem)
+{
+    for (const char* moving : {"INCRE_TRANSFER_STARTED", "FULL_TRANSFER_STARTED", "SOME_FUTURE_STATUS"})
+        for (bool never_read : {false, true})
+            EXPECT_TRUE(poller::wants_progress(job(moving), false, never_read)) << moving;
+    for (const char* idle :
+         {"CONFIGURATION", "CREATING", "PAUSING", "INCRE_TRANSFER_FAILED", "RELEASE_RESOURCE_COMPLETE", ""})
+    {
+        EXPECT_FALSE(poller::wants_progress(job(idle), false, false)) << idle;
+        // The job was transferring at its last read: one final read exports its last values.
+        EXPECT_TRUE(poller::wants_progress(job(idle), true, false)) << idle;
+    }
+}
+
+TEST(PollingRules, ReadsProgressOnceForAFailedOrPausedJobNeverReadSinceTheStart)
+{
+    for (const char* stopped :
+         {"INCRE_TRANSFER_FAILED", "FULL_TRANSFER_FAILED", "PAUSING", "WAITING_FOR_START"})
+        EXPECT_TRUE(poller::wants_progress(job(stopped), false, true)) << stopped;
+    for (const char* never : {"CONFIGURATION", "CREATING", "RELEASE_RESOURCE_COMPLETE", "DELETED", ""})
+        EXPECT_FALSE(poller::wants_progress(job(never), false, true)) << never;
+}
+
+TEST(PollingRules, AsksFinishedJobsForTheirStatusEveryFinishedInterval)
+{
+    using namespace std::chrono_literals;
+    const core::wall_time now{std::chrono::hours(500'000)};
+    auto finished = job("RELEASE_RESOURCE_COMPLETE");
+    EXPECT_TRUE(poller::status_due(finished, now, 30s, 10min));  // never refreshed
+    finished.last_refresh = now - 2min;
+    EXPECT_FALSE(poller::status_due(finished, now, 30s, 10min));
+    finished.last_refresh = now - 10min + 15s;  // within half a poll interval of its time
+    EXPECT_TRUE(poller::status_due(finished, now, 30s, 10min));
+    finished.last_refresh = now - 10min + 16s;
+    EXPECT_FALSE(poller::status_due(finished, now, 30s, 10min));
+
+    for (const char* every_round :
+         {"INCRE_TRANSFER_STARTED", "INCRE_TRANSFER_FAILED", "CONFIGURATION", "PAUSING"})
+    {
+        auto s = job(every_round);
+        s.last_refresh = now - 1s;
+        EXPECT_TRUE(poller::status_due(s, now, 30s, 10min)) << every_round;
+    }
+}

@@ -523,7 +523,12 @@ void daemon_process::write_files(const daemon_options& o)
     y << "# written by the drs-monitor end-to-end test harness\n";
     y << "global:\n";
     for (const char* key :
-         {"poll_interval", "detail_interval", "precheck_interval", "init_interval", "async_interval"})
+         {"poll_interval",
+          "finished_interval",
+          "detail_interval",
+          "precheck_interval",
+          "init_interval",
+          "async_interval"})
         if (!extra_sets(o.global_extra_yaml, key))
             y << "  " << key << ": " << o.poll_interval << "\n";
     if (!extra_sets(o.global_extra_yaml, "state_dir"))

@@ -35,6 +35,7 @@ struct events_config
 struct global_config
 {
     milliseconds poll_interval{30'000};              // batch-status + batch-progress
+    milliseconds finished_interval{600'000};         // batch-status of finished jobs
     milliseconds detail_interval{600'000};           // batch-detail (names, metadata)
     milliseconds precheck_interval{60'000};          // batch-precheck-result
     milliseconds init_interval{60'000};              // batch-struct-process / batch-struct-detail

@@ -20,6 +20,9 @@ struct job_collector_options
     // When non-zero, a job whose last refresh is older than this at scrape time is rendered
     // as stale even before state::mark_stale has flagged it. Zero: only the stored flag counts.
     std::chrono::milliseconds max_staleness{0};
+    // Finished jobs are polled this much less often: their limit is max_staleness plus this
+    // (state::staleness_limit).
+    std::chrono::milliseconds finished_interval{0};
 };
 
 // Renders the state store at scrape time as Prometheus text (exposition format 0.0.4): the
@@ -39,7 +42,7 @@ public:
     void set_options(job_collector_options options) { options_ = options; }
 
     // The number of families a pass can produce (one entry of pass::take per non-empty one).
-    static constexpr std::size_t family_count = 33;
+    static constexpr std::size_t family_count = 34;
 
     // One rendering of the store. Each step renders the next jobs in key order after the last
     // one rendered, so the store may change between steps: a job erased before its turn is left
@@ -83,6 +86,7 @@ public:
         std::string id_;  // `project="…",job_id="…"` of the job being rendered, escaped
         std::map<std::pair<std::string, std::string>, std::size_t> async_batches_;
         std::map<std::pair<std::string, std::string>, std::size_t> by_source_;
+        std::map<std::pair<std::string, std::string>, std::size_t> by_cadence_;
     };
 
     // Starts a pass over the store as it is now.

@@ -46,6 +46,8 @@ struct project_plan
     unsigned batch_size = 10;
     unsigned max_concurrency = 4;  // batches of one round in flight at once
     std::chrono::milliseconds max_staleness{std::chrono::minutes(5)};
+    // batch-status of finished jobs (state::cadence::finished) every finished_interval.
+    std::chrono::milliseconds finished_interval{std::chrono::minutes(10)};
 };
 
 // Receives what a round produced. Called on the poller's executor.

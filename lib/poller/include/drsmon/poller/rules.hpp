@@ -1,8 +1,10 @@
 #pragma once
 
+#include "drsmon/core/clock.hpp"
 #include "drsmon/drs_api/requests.hpp"
 #include "drsmon/state/job_state.hpp"
 
+#include <chrono>
 #include <optional>
 #include <string_view>
 
@@ -18,6 +20,25 @@ bool wants_precheck(const state::job_state& s) noexcept;
 // DR initialisation (batch-struct-process) is read for cloudDataGuard jobs that have started and
 // are not terminal, until every object type they reported is complete.
 bool wants_init(const state::job_state& s) noexcept;
+
+// batch-progress is read for jobs whose progress or delay can move (state::cadence::transfer);
+// once more after a job left that phase, so that its final values are exported
+// (`was_transferring`: it was in a transfer phase at its last progress read or when the status
+// round started); and once for a failed or paused job whose progress was never read since the
+// daemon started (`never_read`), to export where it stopped. Never for configuring or finished
+// jobs otherwise.
+bool wants_progress(const state::job_state& s, bool was_transferring, bool never_read) noexcept;
+
+// batch-status is due every round, except for finished jobs (state::cadence::finished): these
+// once finished_interval has passed since their last refresh, less half a poll_interval so that a
+// round that starts a little early does not postpone them by a whole round. A job never refreshed
+// is due.
+bool status_due(
+    const state::job_state& s,
+    core::wall_time now,
+    std::chrono::milliseconds poll_interval,
+    std::chrono::milliseconds finished_interval
+) noexcept;
 
 // The batch-struct-detail path segment for an object type as batch-struct-process reports it,
 // lowercased ("table", "table_index", ...); nullopt for a type that has no detail listing.

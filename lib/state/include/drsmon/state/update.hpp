@@ -36,8 +36,15 @@ bool confirm_status(
 // Removes `key` and returns job_removed (or nothing when it was unknown).
 std::vector<event> remove_job(store& s, const job_key& key, core::wall_time now);
 
-// Marks jobs whose last_refresh is older than `max_staleness` before `now` as stale (job_stale),
-// and stale jobs refreshed within it as fresh again (job_fresh). Jobs never refreshed are left alone.
-std::vector<event> mark_stale(store& s, core::wall_time now, std::chrono::milliseconds max_staleness);
+// Marks jobs whose last_refresh is older than their staleness limit before `now` as stale
+// (job_stale), and stale jobs refreshed within it as fresh again (job_fresh). The limit is
+// max_staleness, plus finished_interval for finished jobs (state::staleness_limit: they are polled
+// that much less often). Jobs never refreshed are left alone.
+std::vector<event> mark_stale(
+    store& s,
+    core::wall_time now,
+    std::chrono::milliseconds max_staleness,
+    std::chrono::milliseconds finished_interval = std::chrono::milliseconds(0)
+);
 
 }  // namespace drsmon::state
