@@ -1,6 +1,8 @@
 #include "drsmon/config/config.hpp"
 #include "drsmon/config/duration.hpp"
-#include "drsmon/config/url.hpp"
+#include "drsmon/core/no_proxy.hpp"
+#include "drsmon/core/text.hpp"
+#include "drsmon/core/url.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -35,15 +37,6 @@ struct field
 };
 
 std::string in_quotes(std::string_view s) { return "\"" + std::string(s) + "\""; }
-
-std::string lower(std::string_view s)
-{
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) {
-        return static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-    });
-    return out;
-}
 
 bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
 
@@ -87,7 +80,7 @@ bool valid_job_id(std::string_view s) noexcept
     for (std::size_t i = 0; i < s.size(); ++i)
     {
         const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-        if (dash ? s[i] != '-' : !is_lower_alnum(static_cast<char>(lower(s.substr(i, 1))[0])))
+        if (dash ? s[i] != '-' : !is_lower_alnum(core::lower(s[i])))
             return false;
     }
     return true;
@@ -199,7 +192,7 @@ public:
     bool boolean(const field& f) const
     {
         const std::string s = text(f);
-        const std::string l = lower(s);
+        const std::string l = core::lower(s);
         if (l == "true")
             return true;
         if (l == "false")
@@ -554,25 +547,25 @@ std::string read_endpoint(
     if (auto v = s.get(key))
     {
         const std::string text = p.text(*v);
-        const auto u = parse_url(text);
+        const auto u = core::parse_origin(text);
         if (!u || u->scheme != "https")
             p.fail(
                 *v,
                 "must be an https URL with a host and no path, like " + derived + " (got " + in_quotes(text) +
                     ")"
             );
-        return u->to_string();
+        return u->origin();
     }
     if (auto e = p.env(env_name))
     {
-        const auto u = parse_url(*e);
+        const auto u = core::parse_origin(*e);
         if (!u || u->scheme != "https")
             p.fail(
                 s.self().line,
                 s.child_path(key),
                 env_name + " must be an https URL with a host and no path (got " + in_quotes(*e) + ")"
             );
-        return u->to_string();
+        return u->origin();
     }
     return derived;
 }
@@ -590,10 +583,10 @@ void read_proxy(const parser& p, const section& s, project_config& pc)
         const std::string text = p.text(*v, true);
         if (text.empty())
             return;  // explicitly direct, whatever HTTPS_PROXY says
-        const auto u = parse_url(text);
+        const auto u = core::parse_origin(text);
         if (!u || u->scheme != "http")
             p.fail(*v, "must be an http://host:port URL without user info" + shown_proxy(text));
-        pc.proxy_url = pc.iam_proxy_url = u->to_string();
+        pc.proxy_url = pc.iam_proxy_url = u->origin();
         return;
     }
     std::string env_name = "HTTPS_PROXY";
@@ -606,7 +599,7 @@ void read_proxy(const parser& p, const section& s, project_config& pc)
     std::string text = *proxy;
     if (text.find("://") == std::string::npos)
         text = "http://" + text;
-    const auto u = parse_url(text);
+    const auto u = core::parse_origin(text);
     if (!u || u->scheme != "http")
         p.fail(
             s.self().line,
@@ -617,9 +610,9 @@ void read_proxy(const parser& p, const section& s, project_config& pc)
     if (!no_proxy)
         no_proxy = p.env("no_proxy");
     auto via = [&](const std::string& endpoint) {
-        const auto target = parse_url(endpoint);
-        return no_proxy && target && no_proxy_matches(*no_proxy, target->host) ? std::string()
-                                                                               : u->to_string();
+        const auto target = core::parse_origin(endpoint);
+        return no_proxy && target && core::no_proxy_matches(*no_proxy, target->host) ? std::string()
+                                                                                     : u->origin();
     };
     pc.proxy_url = via(pc.endpoint);
     pc.iam_proxy_url = via(pc.iam_endpoint);
@@ -656,7 +649,7 @@ std::string read_job_id(const parser& p, const field& f, std::map<std::string, i
             "malformed job ID " + in_quotes(id) +
                 " (expected 8-4-4-4-12 letters and digits, like 9a470239-2308-4bb5-a6bc-1040402fjb21)"
         );
-    const auto [it, inserted] = seen.emplace(lower(id), f.line);
+    const auto [it, inserted] = seen.emplace(core::lower(id), f.line);
     if (!inserted)
         p.fail(
             f,

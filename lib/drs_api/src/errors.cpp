@@ -1,3 +1,4 @@
+#include "drsmon/core/text.hpp"
 #include "drsmon/drs_api/errors.hpp"
 
 #include "json_read.hpp"
@@ -130,15 +131,13 @@ void append_bounded(std::string& out, std::string_view s)
     }
 }
 
-char lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
 int month_index(std::string_view m) noexcept
 {
     static constexpr std::array<std::string_view, 12>
         months{"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"};
     if (m.size() != 3)
         return 0;
-    const char l[3] = {lower(m[0]), lower(m[1]), lower(m[2])};
+    const char l[3] = {core::lower(m[0]), core::lower(m[1]), core::lower(m[2])};
     for (std::size_t i = 0; i < months.size(); ++i)
     {
         if (std::string_view(l, 3) == months[i])
@@ -155,20 +154,11 @@ bool to_int(std::string_view s, int& out) noexcept
     return ec == std::errc() && end == s.data() + s.size();
 }
 
-std::string_view trim(std::string_view s) noexcept
-{
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-        s.remove_suffix(1);
-    return s;
-}
-
 }  // namespace
 
 std::optional<std::chrono::seconds> parse_retry_after(std::string_view value, core::wall_time now) noexcept
 {
-    value = trim(value);
+    value = core::trim(value, core::http_whitespace);
     if (value.empty())
         return std::nullopt;
     if (std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; }))
@@ -229,11 +219,11 @@ core::error classify_failure(api which, const reply_view& r, core::wall_time now
         detail += ": ";
         append_bounded(detail, found.message);
     }
-    else if (!is_json && !trim(r.body).empty())
+    else if (!is_json && !core::trim(r.body, core::http_whitespace).empty())
     {
         // Gateways and proxies answer with HTML or plain text; a bounded snippet helps.
         detail += ": ";
-        append_bounded(detail, trim(r.body));
+        append_bounded(detail, core::trim(r.body, core::http_whitespace));
     }
 
     // The gateway's wording reads like a credentials problem; the cause is this host's clock,
