@@ -443,7 +443,7 @@ private:
                 if (reused && attempt == 0 && !x.got_bytes && x.ec != asio::error::operation_aborted)
                 {
                     log_->debug(
-                        "http: pooled connection to {} failed ({}), retrying on a new one",
+                        "pool=\"{}\" msg=\"pooled connection failed, retrying on a new one\" err=\"{}\"",
                         r.pool_key,
                         x.ec.message()
                     );
@@ -461,7 +461,7 @@ private:
                 co_return resp.error();
             if (log_->should_log(spdlog::level::debug))
                 log_->debug(
-                    "http: {} {}{} -> {}",
+                    "method={} host={} target=\"{}\" status={} msg=\"response\"",
                     req.method,
                     origin.host_header(),
                     req.target,
