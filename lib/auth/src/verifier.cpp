@@ -86,9 +86,7 @@ std::optional<parsed_authorization> parse_authorization(std::string_view value)
         {
             while (!content.empty())
             {
-                auto semi = content.find(';');
-                auto item = core::trim(content.substr(0, semi));
-                content = semi == std::string_view::npos ? std::string_view{} : content.substr(semi + 1);
+                const auto item = core::trim(core::pop_token(content, ";"));
                 if (item.empty())
                     return std::nullopt;
                 out.signed_headers.push_back(core::lower(item));

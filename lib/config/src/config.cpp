@@ -163,10 +163,10 @@ public:
     long long integer(const field& f, long long min, long long max) const
     {
         const std::string s = text(f);
-        long long v = 0;
-        const auto res = std::from_chars(s.data(), s.data() + s.size(), v);
-        if (res.ec != std::errc() || res.ptr != s.data() + s.size())
+        const auto parsed = core::parse_number<long long>(s);
+        if (!parsed)
             fail(f, "must be an integer (got " + in_quotes(s) + ")");
+        const long long v = *parsed;
         if (v < min || v > max)
             fail(
                 f,
@@ -178,9 +178,9 @@ public:
     double number(const field& f, double min, double max) const
     {
         const std::string s = text(f);
-        double v = 0;
-        const auto res = std::from_chars(s.data(), s.data() + s.size(), v);
-        if (res.ec != std::errc() || res.ptr != s.data() + s.size() || !(v >= min && v <= max))
+        const auto parsed = core::parse_number<double>(s);
+        const double v = parsed.value_or(0);
+        if (!parsed || !(v >= min && v <= max))
         {
             std::ostringstream range;
             range << "must be a number between " << min << " and " << max << " (got " << in_quotes(s) << ")";
@@ -658,9 +658,10 @@ std::string read_job_id(const parser& p, const field& f, std::map<std::string, i
     return id;
 }
 
-project_config read_project(const parser& p, const field& f, const std::string& config_dir)
+// A project's mapping, with the keys it may have.
+section project_section(const parser& p, const field& f)
 {
-    const section s(
+    return section(
         p,
         f,
         {"name",
@@ -674,6 +675,11 @@ project_config read_project(const parser& p, const field& f, const std::string& 
          "jobs",
          "async_jobs"}
     );
+}
+
+project_config read_project(const parser& p, const field& f, const std::string& config_dir)
+{
+    const section s = project_section(p, f);
     project_config pc;
     const field name = s.require("name");
     pc.name = p.text(name);
@@ -758,20 +764,7 @@ config parse(const parser& p, const YAML::Node& root, const std::string& config_
         const auto [it, inserted] = names.emplace(pc.name, item.line);
         if (!inserted)
         {
-            const section again(
-                p,
-                item,
-                {"name",
-                 "region",
-                 "project_id",
-                 "endpoint",
-                 "iam_endpoint",
-                 "auth",
-                 "tls",
-                 "proxy_url",
-                 "jobs",
-                 "async_jobs"}
-            );
+            const section again = project_section(p, item);
             p.fail(
                 *again.get("name"),
                 "duplicate project name " + in_quotes(pc.name) + " (first at line " +

@@ -4,7 +4,6 @@
 #include <arpa/inet.h>
 
 #include <array>
-#include <charconv>
 #include <cstring>
 
 namespace drsmon::core {
@@ -95,10 +94,10 @@ bool ip_matches(const entry& e, const ip_address& host) noexcept
     unsigned prefix = net.bits;
     if (e.has_prefix)
     {
-        const auto* end = e.prefix.data() + e.prefix.size();
-        const auto [ptr, ec] = std::from_chars(e.prefix.data(), end, prefix);
-        if (ec != std::errc() || ptr != end || prefix > net.bits)
+        const auto bits = parse_number<unsigned>(e.prefix);
+        if (!bits || *bits > net.bits)
             return false;
+        prefix = *bits;
         // curl reads "/0" as no prefix at all: the address itself.
         if (prefix == 0)
             prefix = net.bits;
@@ -135,9 +134,7 @@ bool no_proxy_matches(std::string_view no_proxy, std::string_view host) noexcept
     const bool host_is_ip = parse_ip(host, host_ip);
     while (!no_proxy.empty())
     {
-        const auto sep = no_proxy.find_first_of(", \t");
-        const std::string_view token = no_proxy.substr(0, sep);
-        no_proxy = sep == std::string_view::npos ? std::string_view() : no_proxy.substr(sep + 1);
+        const std::string_view token = pop_token(no_proxy, ", \t");
         if (token.empty())
             continue;
         if (token == "*")

@@ -3,8 +3,6 @@
 
 #include <arpa/inet.h>
 
-#include <charconv>
-
 namespace drsmon::core {
 
 namespace {
@@ -113,12 +111,10 @@ result<url> parse(std::string_view text, bool origin_only)
     }
     if (has_port)
     {
-        unsigned value = 0;
-        const auto* end = port.data() + port.size();
-        const auto [ptr, ec] = std::from_chars(port.data(), end, value);
-        if (port.empty() || ec != std::errc() || ptr != end || value == 0 || value > 65535)
+        const auto value = parse_number<unsigned>(port);
+        if (!value || *value == 0 || *value > 65535)
             return bad_url(text, "invalid port");
-        out.port = static_cast<std::uint16_t>(value);
+        out.port = static_cast<std::uint16_t>(*value);
         out.explicit_port = true;
     }
     out.host = lower(host);

@@ -146,14 +146,6 @@ int month_index(std::string_view m) noexcept
     return 0;
 }
 
-bool to_int(std::string_view s, int& out) noexcept
-{
-    if (s.empty())
-        return false;
-    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-    return ec == std::errc() && end == s.data() + s.size();
-}
-
 }  // namespace
 
 std::optional<std::chrono::seconds> parse_retry_after(std::string_view value, core::wall_time now) noexcept
@@ -163,30 +155,29 @@ std::optional<std::chrono::seconds> parse_retry_after(std::string_view value, co
         return std::nullopt;
     if (std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; }))
     {
-        long long secs = 0;
-        const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), secs);
-        if (ec != std::errc() || end != value.data() + value.size())
-            return std::nullopt;
-        return std::chrono::seconds(secs);
+        const auto secs = core::parse_number<long long>(value);
+        return secs ? std::optional(std::chrono::seconds(*secs)) : std::nullopt;
     }
     // IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT".
     if (value.size() != 29 || value[3] != ',' || value[4] != ' ' || value[7] != ' ' || value[11] != ' ' ||
         value[16] != ' ' || value[19] != ':' || value[22] != ':' || value.substr(25) != " GMT")
         return std::nullopt;
-    int day = 0, year = 0, h = 0, m = 0, s = 0;
+    const auto day = core::parse_number<int>(value.substr(5, 2));
+    const auto year = core::parse_number<int>(value.substr(12, 4));
+    const auto h = core::parse_number<int>(value.substr(17, 2));
+    const auto m = core::parse_number<int>(value.substr(20, 2));
+    const auto s = core::parse_number<int>(value.substr(23, 2));
     const int mon = month_index(value.substr(8, 3));
-    if (!to_int(value.substr(5, 2), day) || !to_int(value.substr(12, 4), year) ||
-        !to_int(value.substr(17, 2), h) || !to_int(value.substr(20, 2), m) ||
-        !to_int(value.substr(23, 2), s) || mon == 0)
+    if (!day || !year || !h || !m || !s || mon == 0)
         return std::nullopt;
     const std::chrono::year_month_day ymd{
-        std::chrono::year(year),
+        std::chrono::year(*year),
         std::chrono::month(static_cast<unsigned>(mon)),
-        std::chrono::day(static_cast<unsigned>(day))};
-    if (!ymd.ok() || h > 23 || m > 59 || s > 60)
+        std::chrono::day(static_cast<unsigned>(*day))};
+    if (!ymd.ok() || *h > 23 || *m > 59 || *s > 60)
         return std::nullopt;
-    const auto at = std::chrono::sys_days(ymd) + std::chrono::hours(h) + std::chrono::minutes(m) +
-                    std::chrono::seconds(s);
+    const auto at = std::chrono::sys_days(ymd) + std::chrono::hours(*h) + std::chrono::minutes(*m) +
+                    std::chrono::seconds(*s);
     // In seconds: a date up to year 9999 fits, while converting it to now's nanoseconds would overflow.
     const auto delta = at - std::chrono::time_point_cast<std::chrono::seconds>(now);
     return std::max(delta, std::chrono::seconds(0));

@@ -173,11 +173,8 @@ std::optional<core::wall_time> to_time(const json::value& v) noexcept
             return std::nullopt;
         if (std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }))
         {
-            long long ms = 0;
-            const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), ms);
-            if (ec != std::errc() || end != s.data() + s.size())
-                return std::nullopt;
-            return from_millis(static_cast<double>(ms));
+            const auto ms = core::parse_number<long long>(s);
+            return ms ? from_millis(static_cast<double>(*ms)) : std::nullopt;
         }
         return parse_iso8601(s);
     }

@@ -16,9 +16,7 @@ bool accepts_gzip(std::string_view accept_encoding) noexcept
     std::string_view rest = accept_encoding;
     while (!rest.empty())
     {
-        const auto comma = rest.find(',');
-        std::string_view item = rest.substr(0, comma);
-        rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+        const std::string_view item = core::pop_token(rest, ",");
         const auto semi = item.find(';');
         std::string_view coding = item.substr(0, semi);
         std::string_view params = semi == std::string_view::npos ? std::string_view() : item.substr(semi + 1);

@@ -73,9 +73,7 @@ std::optional<split_target> parse_target(std::string_view target)
     rest = rest.substr(0, rest.find('#'));
     while (!rest.empty())
     {
-        const auto amp = rest.find('&');
-        const std::string_view pair = rest.substr(0, amp);
-        rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
+        const std::string_view pair = core::pop_token(rest, "&");
         if (pair.empty())
             continue;
         const auto eq = pair.find('=');

@@ -32,5 +32,38 @@ TEST(Text, TrimsTheGivenCharacterSet)
     EXPECT_EQ(trim(""), "");
 }
 
+TEST(Text, PopsTokensUpToAnySeparator)
+{
+    std::string_view rest = "a=1&&b=2";
+    EXPECT_EQ(pop_token(rest, "&"), "a=1");
+    EXPECT_EQ(pop_token(rest, "&"), "");
+    EXPECT_EQ(pop_token(rest, "&"), "b=2");
+    EXPECT_EQ(rest, "");
+    std::string_view list = "x, y z";
+    EXPECT_EQ(pop_token(list, ", "), "x");
+    EXPECT_EQ(list, " y z");
+}
+
+TEST(Text, ParsesWholeNumbersOnly)
+{
+    EXPECT_EQ(parse_number<unsigned>("8443"), 8443u);
+    EXPECT_EQ(parse_number<long long>("-5"), -5);
+    EXPECT_EQ(parse_number<double>("0.25"), 0.25);
+    EXPECT_FALSE(parse_number<unsigned>(""));
+    EXPECT_FALSE(parse_number<unsigned>("12a"));
+    EXPECT_FALSE(parse_number<unsigned>("+1"));
+    EXPECT_FALSE(parse_number<unsigned>(" 1"));
+    EXPECT_FALSE(parse_number<unsigned>("-1"));
+    EXPECT_FALSE(parse_number<int>("99999999999"));
+}
+
+TEST(Text, ReadsHexDigitsOfEitherCase)
+{
+    EXPECT_EQ(hex_value('0'), 0);
+    EXPECT_EQ(hex_value('a'), 10);
+    EXPECT_EQ(hex_value('F'), 15);
+    EXPECT_EQ(hex_value('g'), -1);
+}
+
 }  // namespace
 }  // namespace drsmon::core

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <charconv>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -67,6 +69,29 @@ constexpr std::string_view trim(std::string_view s, std::string_view chars = asc
     if (first == std::string_view::npos)
         return {};
     return s.substr(first, s.find_last_not_of(chars) - first + 1);
+}
+
+// Removes from rest the text up to and including the first of separators, and returns that text
+// without the separator (all of rest when there is none). Empty tokens are returned too.
+constexpr std::string_view pop_token(std::string_view& rest, std::string_view separators) noexcept
+{
+    const auto at = rest.find_first_of(separators);
+    const std::string_view token = rest.substr(0, at);
+    rest = at == std::string_view::npos ? std::string_view() : rest.substr(at + 1);
+    return token;
+}
+
+// The whole of s as a number of type T (std::from_chars' syntax: no leading '+' or white space),
+// or nullopt when s is empty, has anything after the number, or is out of T's range.
+template <class T>
+std::optional<T> parse_number(std::string_view s) noexcept
+{
+    T value{};
+    const auto* end = s.data() + s.size();
+    const auto [ptr, ec] = std::from_chars(s.data(), end, value);
+    if (s.empty() || ec != std::errc() || ptr != end)
+        return std::nullopt;
+    return value;
 }
 
 }  // namespace drsmon::core
