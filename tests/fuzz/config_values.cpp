@@ -1,10 +1,11 @@
 // The small value parsers of the config module. Input: byte 0 picks the parser, the rest is
 // its text. Properties checked: parse_duration(format_duration(d)) == d (duration.hpp), and
-// parse_url(u.to_string()) gives u back (url.hpp).
+// parse_origin(u.origin()) gives u back (core/url.hpp), as the config loader relies on.
 
 #include "drsmon/config/cli.hpp"
 #include "drsmon/config/duration.hpp"
-#include "drsmon/config/url.hpp"
+#include "drsmon/core/no_proxy.hpp"
+#include "drsmon/core/url.hpp"
 
 #include "fuzz_common.hpp"
 
@@ -29,10 +30,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         break;
     case 1: (void)cfg::parse_size(text); break;
     case 2:
-        // "scheme://host[:port]" from to_string() reads back as the same URL.
-        if (const auto u = cfg::parse_url(text))
+        // "scheme://host[:port]" from origin() reads back as the same URL.
+        if (const auto u = drsmon::core::parse_origin(text))
         {
-            const auto again = cfg::parse_url(u->to_string());
+            const auto again = drsmon::core::parse_origin(u->origin());
             DRSMON_FUZZ_CHECK(again.has_value());
             DRSMON_FUZZ_CHECK(again->scheme == u->scheme && again->host == u->host && again->port == u->port);
         }
@@ -40,7 +41,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     case 3:
     {
         const auto parts = drsmon::fuzz::split(text, '\0', 2);
-        (void)cfg::no_proxy_matches(drsmon::fuzz::field(parts, 0), drsmon::fuzz::field(parts, 1));
+        (void)drsmon::core::no_proxy_matches(drsmon::fuzz::field(parts, 0), drsmon::fuzz::field(parts, 1));
         break;
     }
     default:

@@ -1,9 +1,11 @@
 // The DRS client end to end against the in-process simulator over TLS:
 // AK/SK signing, IAM password tokens with expiry and refresh, retries on
 // throttling, no fast retries on rejected signatures, batch bisection,
-// paging, proxy CONNECT and certificate verification.
+// paging, proxy CONNECT (each endpoint with its own proxy decision) and certificate
+// verification.
 
 #include "drsmon/client/drs_client.hpp"
+#include "drsmon/config/config.hpp"
 #include "drsmon/drs_api/parse.hpp"
 #include "drsmon/drs_api/requests.hpp"
 #include "drsmon/sim/simulator.hpp"
@@ -17,6 +19,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <map>
 #include <thread>
 
 using namespace drsmon;
@@ -291,6 +294,58 @@ TEST_F(DrsClient, WorksThroughAConnectProxy)
     const auto targets = proxy.targets();
     ASSERT_FALSE(targets.empty());
     EXPECT_EQ(targets.front(), "127.0.0.1:" + std::to_string(simulator_->port()));
+}
+
+TEST_F(DrsClient, DrsAndIamFollowTheirOwnProxyDecisions)
+{
+    boost::asio::io_context proxy_ioc;
+    test::connect_proxy proxy(proxy_ioc.get_executor());
+    proxy.start();
+    std::thread t([&] { proxy_ioc.run(); });
+    // The configuration decides: HTTPS_PROXY for both endpoints, NO_PROXY names the IAM host. The
+    // simulator answers both APIs, as 127.0.0.1 (DRS) and as localhost (IAM).
+    const std::string port = std::to_string(simulator_->port());
+    const std::string
+        yaml = "projects:\n"
+               "  - name: test\n"
+               "    region: ap-southeast-1\n"
+               "    project_id: 054ba152d480d55b2f5dc0069e7ddef0\n"
+               "    endpoint: https://127.0.0.1:" +
+               port +
+               "\n"
+               "    iam_endpoint: https://localhost:" +
+               port +
+               "\n"
+               "    auth: { type: password, user: monitor, domain: example, password_env: PW }\n"
+               "    jobs: [ \"9a470239-2308-4bb5-a6bc-1040402fjb21\" ]\n";
+    const std::map<std::string, std::string, std::less<>> env{
+        {"HTTPS_PROXY", "127.0.0.1:" + std::to_string(proxy.port())},
+        {"NO_PROXY", "localhost"}};
+    auto cfg = config::load_string(yaml, "drs.yml", [&](std::string_view name) -> std::optional<std::string> {
+        const auto it = env.find(name);
+        return it == env.end() ? std::nullopt : std::optional<std::string>(it->second);
+    });
+    ASSERT_TRUE(cfg) << cfg.error().to_string();
+    const auto& project = cfg->projects.at(0);
+
+    counting_observer obs;
+    auto s = settings(client::auth_mode::password);
+    s.endpoint = *http::parse_url(project.endpoint);
+    s.iam_endpoint = *http::parse_url(project.iam_endpoint);
+    s.http.proxy_url = project.proxy_url;
+    s.iam_proxy_url = project.iam_proxy_url;
+    auto c = make(s, &obs);
+    auto r = status(*c, {ids_[0]});
+    proxy.stop();
+    proxy_ioc.stop();
+    t.join();
+    ASSERT_TRUE(r) << r.error().to_string();
+    // IAM was reached directly (a login happened, and the proxy never saw localhost) ...
+    EXPECT_EQ(obs.tokens, 1);
+    EXPECT_EQ(recorded("iam-tokens"), 1u);
+    // ... and DRS through the proxy.
+    EXPECT_EQ(proxy.targets(), (std::vector<std::string>{"127.0.0.1:" + port}));
+    EXPECT_EQ(recorded("batch-status"), 1u);
 }
 
 TEST_F(DrsClient, WrongCertificateAuthorityIsAClearTlsError)

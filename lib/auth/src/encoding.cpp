@@ -1,5 +1,6 @@
 #include "drsmon/auth/signer.hpp"
 #include "drsmon/core/clock.hpp"
+#include "drsmon/core/text.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -14,17 +15,6 @@ bool is_unreserved(unsigned char c) noexcept
            c == '_' || c == '.' || c == '~';
 }
 
-int hex_value(char c) noexcept
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 // Decodes what can be decoded and keeps invalid escapes literally (canonical_uri's tolerance).
 std::string lenient_decode(std::string_view s)
 {
@@ -34,8 +24,8 @@ std::string lenient_decode(std::string_view s)
     {
         if (s[i] == '%' && i + 2 < s.size())
         {
-            int hi = hex_value(s[i + 1]);
-            int lo = hex_value(s[i + 2]);
+            int hi = core::hex_value(s[i + 1]);
+            int lo = core::hex_value(s[i + 2]);
             if (hi >= 0 && lo >= 0)
             {
                 out.push_back(static_cast<char>(hi * 16 + lo));
@@ -94,8 +84,8 @@ std::optional<std::string> percent_decode(std::string_view s)
         }
         if (i + 2 >= s.size())
             return std::nullopt;
-        int hi = hex_value(s[i + 1]);
-        int lo = hex_value(s[i + 2]);
+        int hi = core::hex_value(s[i + 1]);
+        int lo = core::hex_value(s[i + 2]);
         if (hi < 0 || lo < 0)
             return std::nullopt;
         out.push_back(static_cast<char>(hi * 16 + lo));

@@ -1,6 +1,6 @@
 #include "drsmon/auth/signer.hpp"
 
-#include "text.hpp"
+#include "find_header.hpp"
 
 #include <algorithm>
 
@@ -42,7 +42,7 @@ signature_parts compute_signature(
         canonical_headers += name;
         canonical_headers.push_back(':');
         if (h)
-            canonical_headers += detail::trim(h->value);
+            canonical_headers += core::trim(h->value);
         canonical_headers.push_back('\n');
         if (!signed_list.empty())
             signed_list.push_back(';');
@@ -53,7 +53,7 @@ signature_parts compute_signature(
     if (body.empty())
         payload_hash = empty_payload_hash;
     else if (const header* h = detail::find_header(headers, "X-Sdk-Content-Sha256"))
-        payload_hash = detail::trim(h->value);
+        payload_hash = core::trim(h->value);
     else
         payload_hash = sha256_hex(body);
 
@@ -73,8 +73,8 @@ signature_parts compute_signature(
     creq += payload_hash;
 
     const header* date = detail::find_header(headers, "X-Sdk-Date");
-    parts.string_to_sign = std::string(algorithm) + "\n" +
-                           std::string(date ? detail::trim(date->value) : "") + "\n" + sha256_hex(creq);
+    parts.string_to_sign = std::string(algorithm) + "\n" + std::string(date ? core::trim(date->value) : "") +
+                           "\n" + sha256_hex(creq);
     parts.signature = hmac_sha256_hex(secret_key, parts.string_to_sign);
     return parts;
 }
@@ -86,8 +86,8 @@ sign_output sign(const sign_input& in, const credentials& creds, core::wall_time
     // An Authorization left over from an earlier attempt would otherwise be signed and sent twice.
     for (const auto& h : in.headers)
     {
-        if (!detail::iequals(h.name, "Authorization"))
-            out.headers.push_back({h.name, std::string(detail::trim(h.value))});
+        if (!core::iequals(h.name, "Authorization"))
+            out.headers.push_back({h.name, std::string(core::trim(h.value))});
     }
     if (!detail::find_header(out.headers, "X-Sdk-Date"))
         out.headers.push_back({"X-Sdk-Date", format_sdk_date(now)});
@@ -102,7 +102,7 @@ sign_output sign(const sign_input& in, const credentials& creds, core::wall_time
     for (const auto& h : out.headers)
     {
         if (h.name.find('_') == std::string::npos)
-            names.push_back(detail::to_lower(h.name));
+            names.push_back(core::lower(h.name));
     }
     std::sort(names.begin(), names.end());
     names.erase(std::unique(names.begin(), names.end()), names.end());

@@ -1,6 +1,6 @@
 #include "drsmon/auth/signer.hpp"
 
-#include "text.hpp"
+#include "find_header.hpp"
 
 #include <openssl/crypto.h>
 
@@ -13,12 +13,12 @@ namespace {
 // Splits "name=value" after stripping surrounding blanks; empty name or value yields nothing.
 bool split_field(std::string_view field, std::string_view& name, std::string_view& value)
 {
-    field = detail::trim(field);
+    field = core::trim(field);
     auto eq = field.find('=');
     if (eq == std::string_view::npos)
         return false;
-    name = detail::trim(field.substr(0, eq));
-    value = detail::trim(field.substr(eq + 1));
+    name = core::trim(field.substr(0, eq));
+    value = core::trim(field.substr(eq + 1));
     return !name.empty() && !value.empty();
 }
 
@@ -61,7 +61,7 @@ const char* to_string(verify_status s) noexcept
 
 std::optional<parsed_authorization> parse_authorization(std::string_view value)
 {
-    value = detail::trim(value);
+    value = core::trim(value);
     if (value.size() <= algorithm.size() || value.substr(0, algorithm.size()) != algorithm ||
         value[algorithm.size()] != ' ')
         return std::nullopt;
@@ -86,12 +86,10 @@ std::optional<parsed_authorization> parse_authorization(std::string_view value)
         {
             while (!content.empty())
             {
-                auto semi = content.find(';');
-                auto item = detail::trim(content.substr(0, semi));
-                content = semi == std::string_view::npos ? std::string_view{} : content.substr(semi + 1);
+                const auto item = core::trim(core::pop_token(content, ";"));
                 if (item.empty())
                     return std::nullopt;
-                out.signed_headers.push_back(detail::to_lower(item));
+                out.signed_headers.push_back(core::lower(item));
             }
             have_signed = true;
         }
@@ -132,7 +130,7 @@ verify_status verify(
     const header* date_header = detail::find_header(in.headers, "X-Sdk-Date");
     if (!date_header)
         return verify_status::malformed;
-    auto date = parse_sdk_date(detail::trim(date_header->value));
+    auto date = parse_sdk_date(core::trim(date_header->value));
     if (!date)
         return verify_status::malformed;
     for (const auto& name : parsed->signed_headers)

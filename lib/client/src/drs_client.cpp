@@ -39,6 +39,9 @@ struct drs_client::impl
     std::shared_ptr<spdlog::logger> log;
     call_observer* observer;
     http::client http;
+    // IAM logins when their proxy decision differs from the DRS endpoint's; made at the first
+    // login, so projects that sign requests never load the CA file twice.
+    std::optional<http::client> iam_http;
     // Requests in flight, at most max_concurrency: a caller finding every slot taken parks on
     // slot_freed (a timer that never expires, woken one at a time by cancel_one()).
     unsigned in_flight = 0;
@@ -146,7 +149,7 @@ struct drs_client::impl
             settings.creds.domain,
             settings.project_id
         );
-        auto r = co_await http.send(settings.iam_endpoint, std::move(req));
+        auto r = co_await iam_client().send(settings.iam_endpoint, std::move(req));
         if (!r)
         {
             auto e = r.error();
@@ -158,6 +161,23 @@ struct drs_client::impl
             r->header_value("X-Subject-Token"),
             r->body
         );
+    }
+
+    // The client for IAM logins: the DRS endpoint's when the proxy decision is the same.
+    http::client& iam_client()
+    {
+        const auto& proxy = settings.iam_proxy_url;
+        if (!proxy || (*proxy == settings.http.proxy_url && !settings.http.use_environment_proxy))
+            return http;
+        if (!iam_http)
+        {
+            auto opts = settings.http;
+            opts.proxy_url = *proxy;
+            // The decision is made: the environment must not override an empty (direct) one.
+            opts.use_environment_proxy = false;
+            iam_http.emplace(ex, std::move(opts), log);
+        }
+        return *iam_http;
     }
 
     // The AK/SK signing key material in the signer's form, kept from construction and
@@ -439,6 +459,8 @@ void drs_client::close()
     impl_->slot_freed.cancel();
     impl_->refresh_done.cancel();
     impl_->http.close();
+    if (impl_->iam_http)
+        impl_->iam_http->close();
 }
 
 }  // namespace drsmon::client

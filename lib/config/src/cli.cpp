@@ -1,4 +1,5 @@
 #include "drsmon/config/cli.hpp"
+#include "drsmon/core/text.hpp"
 
 #include <array>
 #include <charconv>
@@ -48,9 +49,8 @@ bool valid_listen_address(std::string_view a)
         return false;
     if (!host.starts_with('[') && host.find(':') != std::string_view::npos)
         return false;
-    unsigned value = 0;
-    const auto res = std::from_chars(port.data(), port.data() + port.size(), value);
-    return !port.empty() && res.ec == std::errc() && res.ptr == port.data() + port.size() && value <= 65535;
+    const auto value = core::parse_number<unsigned>(port);
+    return value && *value <= 65535;
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
 #include "drsmon/config/config.hpp"
 #include "drsmon/config/duration.hpp"
-#include "drsmon/config/url.hpp"
+#include "drsmon/core/no_proxy.hpp"
+#include "drsmon/core/text.hpp"
+#include "drsmon/core/url.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -35,15 +37,6 @@ struct field
 };
 
 std::string in_quotes(std::string_view s) { return "\"" + std::string(s) + "\""; }
-
-std::string lower(std::string_view s)
-{
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) {
-        return static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-    });
-    return out;
-}
 
 bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
 
@@ -87,7 +80,7 @@ bool valid_job_id(std::string_view s) noexcept
     for (std::size_t i = 0; i < s.size(); ++i)
     {
         const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-        if (dash ? s[i] != '-' : !is_lower_alnum(static_cast<char>(lower(s.substr(i, 1))[0])))
+        if (dash ? s[i] != '-' : !is_lower_alnum(core::lower(s[i])))
             return false;
     }
     return true;
@@ -170,10 +163,10 @@ public:
     long long integer(const field& f, long long min, long long max) const
     {
         const std::string s = text(f);
-        long long v = 0;
-        const auto res = std::from_chars(s.data(), s.data() + s.size(), v);
-        if (res.ec != std::errc() || res.ptr != s.data() + s.size())
+        const auto parsed = core::parse_number<long long>(s);
+        if (!parsed)
             fail(f, "must be an integer (got " + in_quotes(s) + ")");
+        const long long v = *parsed;
         if (v < min || v > max)
             fail(
                 f,
@@ -185,9 +178,9 @@ public:
     double number(const field& f, double min, double max) const
     {
         const std::string s = text(f);
-        double v = 0;
-        const auto res = std::from_chars(s.data(), s.data() + s.size(), v);
-        if (res.ec != std::errc() || res.ptr != s.data() + s.size() || !(v >= min && v <= max))
+        const auto parsed = core::parse_number<double>(s);
+        const double v = parsed.value_or(0);
+        if (!parsed || !(v >= min && v <= max))
         {
             std::ostringstream range;
             range << "must be a number between " << min << " and " << max << " (got " << in_quotes(s) << ")";
@@ -199,7 +192,7 @@ public:
     bool boolean(const field& f) const
     {
         const std::string s = text(f);
-        const std::string l = lower(s);
+        const std::string l = core::lower(s);
         if (l == "true")
             return true;
         if (l == "false")
@@ -569,25 +562,25 @@ std::string read_endpoint(
     if (auto v = s.get(key))
     {
         const std::string text = p.text(*v);
-        const auto u = parse_url(text);
+        const auto u = core::parse_origin(text);
         if (!u || u->scheme != "https")
             p.fail(
                 *v,
                 "must be an https URL with a host and no path, like " + derived + " (got " + in_quotes(text) +
                     ")"
             );
-        return u->to_string();
+        return u->origin();
     }
     if (auto e = p.env(env_name))
     {
-        const auto u = parse_url(*e);
+        const auto u = core::parse_origin(*e);
         if (!u || u->scheme != "https")
             p.fail(
                 s.self().line,
                 s.child_path(key),
                 env_name + " must be an https URL with a host and no path (got " + in_quotes(*e) + ")"
             );
-        return u->to_string();
+        return u->origin();
     }
     return derived;
 }
@@ -605,10 +598,10 @@ void read_proxy(const parser& p, const section& s, project_config& pc)
         const std::string text = p.text(*v, true);
         if (text.empty())
             return;  // explicitly direct, whatever HTTPS_PROXY says
-        const auto u = parse_url(text);
+        const auto u = core::parse_origin(text);
         if (!u || u->scheme != "http")
             p.fail(*v, "must be an http://host:port URL without user info" + shown_proxy(text));
-        pc.proxy_url = pc.iam_proxy_url = u->to_string();
+        pc.proxy_url = pc.iam_proxy_url = u->origin();
         return;
     }
     std::string env_name = "HTTPS_PROXY";
@@ -621,7 +614,7 @@ void read_proxy(const parser& p, const section& s, project_config& pc)
     std::string text = *proxy;
     if (text.find("://") == std::string::npos)
         text = "http://" + text;
-    const auto u = parse_url(text);
+    const auto u = core::parse_origin(text);
     if (!u || u->scheme != "http")
         p.fail(
             s.self().line,
@@ -632,9 +625,9 @@ void read_proxy(const parser& p, const section& s, project_config& pc)
     if (!no_proxy)
         no_proxy = p.env("no_proxy");
     auto via = [&](const std::string& endpoint) {
-        const auto target = parse_url(endpoint);
-        return no_proxy && target && no_proxy_matches(*no_proxy, target->host) ? std::string()
-                                                                               : u->to_string();
+        const auto target = core::parse_origin(endpoint);
+        return no_proxy && target && core::no_proxy_matches(*no_proxy, target->host) ? std::string()
+                                                                                     : u->origin();
     };
     pc.proxy_url = via(pc.endpoint);
     pc.iam_proxy_url = via(pc.iam_endpoint);
@@ -671,7 +664,7 @@ std::string read_job_id(const parser& p, const field& f, std::map<std::string, i
             "malformed job ID " + in_quotes(id) +
                 " (expected 8-4-4-4-12 letters and digits, like 9a470239-2308-4bb5-a6bc-1040402fjb21)"
         );
-    const auto [it, inserted] = seen.emplace(lower(id), f.line);
+    const auto [it, inserted] = seen.emplace(core::lower(id), f.line);
     if (!inserted)
         p.fail(
             f,
@@ -680,9 +673,10 @@ std::string read_job_id(const parser& p, const field& f, std::map<std::string, i
     return id;
 }
 
-project_config read_project(const parser& p, const field& f, const std::string& config_dir)
+// A project's mapping, with the keys it may have.
+section project_section(const parser& p, const field& f)
 {
-    const section s(
+    return section(
         p,
         f,
         {"name",
@@ -696,6 +690,11 @@ project_config read_project(const parser& p, const field& f, const std::string& 
          "jobs",
          "async_jobs"}
     );
+}
+
+project_config read_project(const parser& p, const field& f, const std::string& config_dir)
+{
+    const section s = project_section(p, f);
     project_config pc;
     const field name = s.require("name");
     pc.name = p.text(name);
@@ -780,20 +779,7 @@ config parse(const parser& p, const YAML::Node& root, const std::string& config_
         const auto [it, inserted] = names.emplace(pc.name, item.line);
         if (!inserted)
         {
-            const section again(
-                p,
-                item,
-                {"name",
-                 "region",
-                 "project_id",
-                 "endpoint",
-                 "iam_endpoint",
-                 "auth",
-                 "tls",
-                 "proxy_url",
-                 "jobs",
-                 "async_jobs"}
-            );
+            const section again = project_section(p, item);
             p.fail(
                 *again.get("name"),
                 "duplicate project name " + in_quotes(pc.name) + " (first at line " +

@@ -1,3 +1,4 @@
+#include "drsmon/core/text.hpp"
 #include "drsmon/drs_api/errors.hpp"
 
 #include "json_read.hpp"
@@ -130,15 +131,13 @@ void append_bounded(std::string& out, std::string_view s)
     }
 }
 
-char lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
 int month_index(std::string_view m) noexcept
 {
     static constexpr std::array<std::string_view, 12>
         months{"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"};
     if (m.size() != 3)
         return 0;
-    const char l[3] = {lower(m[0]), lower(m[1]), lower(m[2])};
+    const char l[3] = {core::lower(m[0]), core::lower(m[1]), core::lower(m[2])};
     for (std::size_t i = 0; i < months.size(); ++i)
     {
         if (std::string_view(l, 3) == months[i])
@@ -147,56 +146,38 @@ int month_index(std::string_view m) noexcept
     return 0;
 }
 
-bool to_int(std::string_view s, int& out) noexcept
-{
-    if (s.empty())
-        return false;
-    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-    return ec == std::errc() && end == s.data() + s.size();
-}
-
-std::string_view trim(std::string_view s) noexcept
-{
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-        s.remove_suffix(1);
-    return s;
-}
-
 }  // namespace
 
 std::optional<std::chrono::seconds> parse_retry_after(std::string_view value, core::wall_time now) noexcept
 {
-    value = trim(value);
+    value = core::trim(value, core::http_whitespace);
     if (value.empty())
         return std::nullopt;
     if (std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; }))
     {
-        long long secs = 0;
-        const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), secs);
-        if (ec != std::errc() || end != value.data() + value.size())
-            return std::nullopt;
-        return std::chrono::seconds(secs);
+        const auto secs = core::parse_number<long long>(value);
+        return secs ? std::optional(std::chrono::seconds(*secs)) : std::nullopt;
     }
     // IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT".
     if (value.size() != 29 || value[3] != ',' || value[4] != ' ' || value[7] != ' ' || value[11] != ' ' ||
         value[16] != ' ' || value[19] != ':' || value[22] != ':' || value.substr(25) != " GMT")
         return std::nullopt;
-    int day = 0, year = 0, h = 0, m = 0, s = 0;
+    const auto day = core::parse_number<int>(value.substr(5, 2));
+    const auto year = core::parse_number<int>(value.substr(12, 4));
+    const auto h = core::parse_number<int>(value.substr(17, 2));
+    const auto m = core::parse_number<int>(value.substr(20, 2));
+    const auto s = core::parse_number<int>(value.substr(23, 2));
     const int mon = month_index(value.substr(8, 3));
-    if (!to_int(value.substr(5, 2), day) || !to_int(value.substr(12, 4), year) ||
-        !to_int(value.substr(17, 2), h) || !to_int(value.substr(20, 2), m) ||
-        !to_int(value.substr(23, 2), s) || mon == 0)
+    if (!day || !year || !h || !m || !s || mon == 0)
         return std::nullopt;
     const std::chrono::year_month_day ymd{
-        std::chrono::year(year),
+        std::chrono::year(*year),
         std::chrono::month(static_cast<unsigned>(mon)),
-        std::chrono::day(static_cast<unsigned>(day))};
-    if (!ymd.ok() || h > 23 || m > 59 || s > 60)
+        std::chrono::day(static_cast<unsigned>(*day))};
+    if (!ymd.ok() || *h > 23 || *m > 59 || *s > 60)
         return std::nullopt;
-    const auto at = std::chrono::sys_days(ymd) + std::chrono::hours(h) + std::chrono::minutes(m) +
-                    std::chrono::seconds(s);
+    const auto at = std::chrono::sys_days(ymd) + std::chrono::hours(*h) + std::chrono::minutes(*m) +
+                    std::chrono::seconds(*s);
     // In seconds: a date up to year 9999 fits, while converting it to now's nanoseconds would overflow.
     const auto delta = at - std::chrono::time_point_cast<std::chrono::seconds>(now);
     return std::max(delta, std::chrono::seconds(0));
@@ -229,11 +210,11 @@ core::error classify_failure(api which, const reply_view& r, core::wall_time now
         detail += ": ";
         append_bounded(detail, found.message);
     }
-    else if (!is_json && !trim(r.body).empty())
+    else if (!is_json && !core::trim(r.body, core::http_whitespace).empty())
     {
         // Gateways and proxies answer with HTML or plain text; a bounded snippet helps.
         detail += ": ";
-        append_bounded(detail, trim(r.body));
+        append_bounded(detail, core::trim(r.body, core::http_whitespace));
     }
 
     // The gateway's wording reads like a credentials problem; the cause is this host's clock,

@@ -1,3 +1,5 @@
+#include "drsmon/core/text.hpp"
+
 #include "json_read.hpp"
 
 #include <algorithm>
@@ -9,25 +11,6 @@
 namespace drsmon::drs_api::detail {
 
 namespace {
-
-char lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool iequals(std::string_view a, std::string_view b) noexcept
-{
-    return a.size() == b.size() &&
-           std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return lower(x) == lower(y); });
-}
-
-bool is_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
-std::string_view trim(std::string_view s) noexcept
-{
-    while (!s.empty() && is_space(s.front()))
-        s.remove_prefix(1);
-    while (!s.empty() && is_space(s.back()))
-        s.remove_suffix(1);
-    return s;
-}
 
 std::string_view sv(const json::string& s) noexcept { return {s.data(), s.size()}; }
 
@@ -149,11 +132,11 @@ std::string jpath::str() const
 
 std::optional<double> parse_number_text(std::string_view s) noexcept
 {
-    s = trim(s);
+    s = core::trim(s, core::json_whitespace);
     if (!s.empty() && s.back() == '%')
     {
         s.remove_suffix(1);
-        s = trim(s);
+        s = core::trim(s, core::json_whitespace);
     }
     if (!s.empty() && s.front() == '+')
         s.remove_prefix(1);
@@ -185,16 +168,13 @@ std::optional<core::wall_time> to_time(const json::value& v) noexcept
 {
     if (v.is_string())
     {
-        const std::string_view s = trim(sv(v.get_string()));
+        const std::string_view s = core::trim(sv(v.get_string()), core::json_whitespace);
         if (s.empty())
             return std::nullopt;
         if (std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }))
         {
-            long long ms = 0;
-            const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), ms);
-            if (ec != std::errc() || end != s.data() + s.size())
-                return std::nullopt;
-            return from_millis(static_cast<double>(ms));
+            const auto ms = core::parse_number<long long>(s);
+            return ms ? from_millis(static_cast<double>(*ms)) : std::nullopt;
         }
         return parse_iso8601(s);
     }
@@ -236,7 +216,7 @@ const json::value* reader::find(const json::object& o, std::string_view key) noe
             return v;
         for (const auto& kv : o)
         {
-            if (iequals(std::string_view(kv.key().data(), kv.key().size()), key))
+            if (core::iequals(std::string_view(kv.key().data(), kv.key().size()), key))
                 return &kv.value();
         }
         return nullptr;
@@ -246,11 +226,11 @@ const json::value* reader::find(const json::object& o, std::string_view key) noe
     {
         const std::string_view k(kv.key().data(), kv.key().size());
         // Same length and first letter (ignoring case) before comparing the whole key.
-        if (k.size() != key.size() || (!k.empty() && lower(k.front()) != lower(key.front())))
+        if (k.size() != key.size() || (!k.empty() && core::lower(k.front()) != core::lower(key.front())))
             continue;
         if (k == key)
             return &kv.value();  // keys of an object are unique
-        if (!folded && iequals(k, key))
+        if (!folded && core::iequals(k, key))
             folded = &kv.value();
     }
     return folded;
@@ -426,10 +406,10 @@ std::optional<bool> reader::boolean(const json::object& o, std::string_view key)
         return v->get_bool();
     if (const json::string* s = v->if_string())
     {
-        const std::string_view t = trim(sv(*s));
-        if (iequals(t, "true"))
+        const std::string_view t = core::trim(sv(*s), core::json_whitespace);
+        if (core::iequals(t, "true"))
             return true;
-        if (iequals(t, "false"))
+        if (core::iequals(t, "false"))
             return false;
     }
     return std::nullopt;

@@ -1,3 +1,4 @@
+#include "drsmon/core/text.hpp"
 #include "drsmon/http/client.hpp"
 #include "drsmon/http/gzip.hpp"
 #include "drsmon/http/proxy.hpp"
@@ -116,11 +117,11 @@ core::result<std::string> serialize(
         // The header's value is not repeated: it may be a credential.
         if (!valid_name(h.name) || !valid_value(h.value))
             return make(core::errc::config, "invalid header " + (valid_name(h.name) ? h.name : "name"));
-        if (iequals(h.name, "Content-Length") || iequals(h.name, "Transfer-Encoding"))
+        if (core::iequals(h.name, "Content-Length") || core::iequals(h.name, "Transfer-Encoding"))
             continue;
-        host = host || iequals(h.name, "Host");
-        agent = agent || iequals(h.name, "User-Agent");
-        encoding = encoding || iequals(h.name, "Accept-Encoding");
+        host = host || core::iequals(h.name, "Host");
+        agent = agent || core::iequals(h.name, "User-Agent");
+        encoding = encoding || core::iequals(h.name, "Accept-Encoding");
         wire.append(h.name).append(": ").append(h.value).append("\r\n");
     }
     if (!host)
@@ -442,7 +443,7 @@ private:
                 if (reused && attempt == 0 && !x.got_bytes && x.ec != asio::error::operation_aborted)
                 {
                     log_->debug(
-                        "http: pooled connection to {} failed ({}), retrying on a new one",
+                        "pool=\"{}\" msg=\"pooled connection failed, retrying on a new one\" err=\"{}\"",
                         r.pool_key,
                         x.ec.message()
                     );
@@ -460,7 +461,7 @@ private:
                 co_return resp.error();
             if (log_->should_log(spdlog::level::debug))
                 log_->debug(
-                    "http: {} {}{} -> {}",
+                    "method={} host={} target=\"{}\" status={} msg=\"response\"",
                     req.method,
                     origin.host_header(),
                     req.target,
@@ -477,7 +478,7 @@ private:
         response out;
         out.status = msg.result_int();
         const auto encoding = msg[bhttp::field::content_encoding];
-        const bool gzipped = iequals(encoding, "gzip") || iequals(encoding, "x-gzip");
+        const bool gzipped = core::iequals(encoding, "gzip") || core::iequals(encoding, "x-gzip");
         for (const auto& f : msg)
         {
             if (gzipped &&
@@ -647,7 +648,7 @@ private:
     std::shared_ptr<spdlog::logger> log_;
     ssl::context ctx_{ssl::context::tls_client};
     std::optional<core::error> ctx_error_;
-    env_lookup env_ = process_environment();
+    core::env_lookup env_ = core::process_env();
     std::deque<route> routes_;  // stable addresses: requests in flight refer to theirs
     std::map<std::string, std::vector<std::unique_ptr<connection>>, std::less<>> idle_;
     inflight_list inflight_;

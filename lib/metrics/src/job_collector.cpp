@@ -1,3 +1,4 @@
+#include "drsmon/core/text.hpp"
 #include "drsmon/metrics/job_collector.hpp"
 #include "drsmon/state/cadence.hpp"
 
@@ -251,9 +252,9 @@ void append_value(std::string& out, double v)
 std::string_view lower_result(std::string_view raw, std::string& scratch)
 {
     scratch.assign(raw);
+    // In place: the scratch buffer is reused for every job, core::lower(string_view) would allocate.
     for (auto& c : scratch)
-        if (c >= 'A' && c <= 'Z')
-            c = static_cast<char>(c - 'A' + 'a');
+        c = core::lower(c);
     return scratch;
 }
 

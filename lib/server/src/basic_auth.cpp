@@ -1,3 +1,4 @@
+#include "drsmon/core/text.hpp"
 #include "drsmon/server/bcrypt.hpp"
 
 #include "basic_auth.hpp"
@@ -59,19 +60,10 @@ bool basic_auth::check(std::string_view authorization)
 std::optional<std::pair<std::string, std::string>> parse_basic_auth(std::string_view authorization)
 {
     constexpr std::string_view scheme = "basic ";
-    if (authorization.size() <= scheme.size())
+    if (authorization.size() <= scheme.size() ||
+        !core::iequals(authorization.substr(0, scheme.size()), scheme))
         return std::nullopt;
-    for (std::size_t i = 0; i < scheme.size(); ++i)
-    {
-        const char c = authorization[i];
-        if ((c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c) != scheme[i])
-            return std::nullopt;
-    }
-    std::string_view encoded = authorization.substr(scheme.size());
-    while (!encoded.empty() && encoded.front() == ' ')
-        encoded.remove_prefix(1);
-    while (!encoded.empty() && encoded.back() == ' ')
-        encoded.remove_suffix(1);
+    const std::string_view encoded = core::trim(authorization.substr(scheme.size()), " ");
     if (encoded.empty() || encoded.size() % 4 != 0 || encoded.size() > 4096)
         return std::nullopt;
 

@@ -1,3 +1,4 @@
+#include "drsmon/core/text.hpp"
 #include "drsmon/server/gzip.hpp"
 
 #include "detail.hpp"
@@ -15,23 +16,13 @@ bool accepts_gzip(std::string_view accept_encoding) noexcept
     std::string_view rest = accept_encoding;
     while (!rest.empty())
     {
-        const auto comma = rest.find(',');
-        std::string_view item = rest.substr(0, comma);
-        rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+        const std::string_view item = core::pop_token(rest, ",");
         const auto semi = item.find(';');
         std::string_view coding = item.substr(0, semi);
         std::string_view params = semi == std::string_view::npos ? std::string_view() : item.substr(semi + 1);
-        auto trim = [](std::string_view s) {
-            while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-                s.remove_prefix(1);
-            while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-                s.remove_suffix(1);
-            return s;
-        };
-        coding = trim(coding);
-        params = trim(params);
-        const bool named = coding.size() == 4 && (coding[0] | 0x20) == 'g' && (coding[1] | 0x20) == 'z' &&
-                           (coding[2] | 0x20) == 'i' && (coding[3] | 0x20) == 'p';
+        coding = core::trim(coding, core::http_whitespace);
+        params = core::trim(params, core::http_whitespace);
+        const bool named = core::iequals(coding, "gzip");
         if (!named && coding != "*")
             continue;
         // q=0, q=0.0, q=0.00 ... refuse the coding.

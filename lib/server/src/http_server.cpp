@@ -1,3 +1,4 @@
+#include "drsmon/asio/async.hpp"
 #include "drsmon/server/http_server.hpp"
 
 #include "basic_auth.hpp"
@@ -179,7 +180,7 @@ struct http_server::impl : std::enable_shared_from_this<impl>
           opts(std::move(o)),
           log(std::move(l)),
           acceptor(executor),
-          drained(executor),
+          sessions(executor),
           grace(executor)
     {
         if (!log)
@@ -192,8 +193,8 @@ struct http_server::impl : std::enable_shared_from_this<impl>
     std::shared_ptr<spdlog::logger> log;
     router routes;
     tcp::acceptor acceptor;
-    asio::steady_timer drained;  // cancelled when the last connection ends during stop
-    asio::steady_timer grace;    // ends the grace period of stop
+    drsmon::asio::wait_group sessions;  // session coroutines spawned and not ended: run() drains them
+    asio::steady_timer grace;           // ends the grace period of stop
     std::shared_ptr<active_config> config;
     std::list<connection> connections;
     std::size_t active = 0;
@@ -220,8 +221,6 @@ struct http_server::impl : std::enable_shared_from_this<impl>
             for (auto& c : self->connections)
                 c.close();
         });
-        if (connections.empty())
-            drained.cancel();
     }
 
     std::chrono::steady_clock::duration timeout() const { return opts.read_timeout; }
@@ -323,7 +322,7 @@ struct http_server::impl : std::enable_shared_from_this<impl>
         {
             failure = "unknown exception";
         }
-        log->error("handler for {} {} failed: {}", method, path, failure);
+        log->error("method={} path=\"{}\" msg=\"handler failed\" err=\"{}\"", method, path, failure);
         co_return simple(500, "internal server error\n");
     }
 
@@ -384,7 +383,10 @@ struct http_server::impl : std::enable_shared_from_this<impl>
             const auto start = std::chrono::steady_clock::now();
             if (!read)
             {
-                log->debug("closing a connection: no complete request within {}s", opts.read_timeout.count());
+                log->debug(
+                    "msg=\"closing a connection: no complete request in time\" timeout_s={}",
+                    opts.read_timeout.count()
+                );
                 break;
             }
             const auto [ec, n] = *read;
@@ -398,7 +400,11 @@ struct http_server::impl : std::enable_shared_from_this<impl>
                 http::request<http::string_body> stub;
                 stub.version(11);
                 auto res = to_response(stub, simple(status, ec.message() + "\n"), *cfg, false);
-                log->debug("rejecting a request: {} ({})", status, ec.message());
+                log->debug(
+                    "status={} msg=\"rejecting a malformed request\" err=\"{}\"",
+                    status,
+                    ec.message()
+                );
                 co_await with_deadline(write_response(stream, res), timeout());
                 co_await close_gracefully(stream);
                 co_return;
@@ -414,7 +420,7 @@ struct http_server::impl : std::enable_shared_from_this<impl>
                 std::chrono::steady_clock::now() - start
             );
             log->debug(
-                "{} {} {} {}ms",
+                "method={} path={} status={} ms={} msg=\"served\"",
                 msg.method_string(),
                 msg.target().substr(0, msg.target().find('?')),
                 status,
@@ -433,7 +439,7 @@ struct http_server::impl : std::enable_shared_from_this<impl>
         auto self = shared_from_this();
         auto conn = connections.insert(connections.end(), connection{});
         (reject ? rejecting : active) += 1;
-        // Deregisters on every exit path, and ends run()'s drain wait after the last one.
+        // Deregisters on every exit path.
         struct guard
         {
             impl* owner;
@@ -443,8 +449,6 @@ struct http_server::impl : std::enable_shared_from_this<impl>
             {
                 owner->connections.erase(it);
                 (rejected ? owner->rejecting : owner->active) -= 1;
-                if (owner->stopping && owner->connections.empty())
-                    owner->drained.cancel();
             }
         } g{this, conn, reject};
 
@@ -460,7 +464,10 @@ struct http_server::impl : std::enable_shared_from_this<impl>
                 );
                 if (!hs || std::get<0>(*hs))
                 {
-                    log->debug("TLS handshake failed: {}", hs ? std::get<0>(*hs).message() : "timeout");
+                    log->debug(
+                        "msg=\"TLS handshake failed\" err=\"{}\"",
+                        hs ? std::get<0>(*hs).message() : "timeout"
+                    );
                     co_return;
                 }
                 co_await serve(stream, cfg, *conn, reject);
@@ -474,7 +481,7 @@ struct http_server::impl : std::enable_shared_from_this<impl>
         }
         catch (const std::exception& e)
         {
-            log->error("connection failed: {}", e.what());
+            log->error("msg=\"connection failed\" err=\"{}\"", e.what());
         }
     }
 };
@@ -508,8 +515,8 @@ core::result<void> http_server::set_web_config(web_config cfg)
         active_config{std::move(cfg), std::move(tls), detail::basic_auth(std::move(users))}
     );
     impl_->log->info(
-        "web config: {}, basic auth {}",
-        impl_->config->tls ? "TLS" : "plain HTTP",
+        "msg=\"web config applied\" tls={} basic_auth={}",
+        impl_->config->tls ? "on" : "off",
         impl_->config->auth.disabled() ? "off" : "on"
     );
     return {};
@@ -578,7 +585,7 @@ core::result<void> http_server::listen()
     if (ec)
         return fail("cannot listen");
     impl_->port = acceptor.local_endpoint(ec).port();
-    impl_->log->info("listening on {} (port {})", address, impl_->port);
+    impl_->log->info("msg=\"listening\" address={} port={}", address, impl_->port);
     return {};
 }
 
@@ -602,7 +609,7 @@ asio::awaitable<void> http_server::run()
                 co_return;
             }
             // EMFILE and friends: wait a little instead of spinning.
-            self->log->warn("accept failed: {}", ec.message());
+            self->log->warn("msg=\"accept failed\" err=\"{}\"", ec.message());
             backoff.expires_after(std::chrono::milliseconds(100));
             co_await backoff.async_wait(use_tuple);
             continue;
@@ -616,31 +623,20 @@ asio::awaitable<void> http_server::run()
             continue;
         }
         if (reject)
-            self->log->warn("connection limit {} reached: answering 503", self->opts.max_connections);
+            self->log->warn(
+                "max_connections={} msg=\"connection limit reached: answering 503\"",
+                self->opts.max_connections
+            );
+        // Counted from the spawn, so a session that has not started yet is drained too.
+        self->sessions.add();
         asio::co_spawn(
             self->ex,
             self->session(std::move(socket), self->config, reject),
-            [self](std::exception_ptr e) {
-                if (!e)
-                    return;
-                try
-                {
-                    std::rethrow_exception(e);
-                }
-                catch (const std::exception& ex)
-                {
-                    self->log->error("connection coroutine failed: {}", ex.what());
-                }
-            }
+            self->sessions.on_done(drsmon::asio::log_completion(self->log, "connection"))
         );
     }
-    while (!self->connections.empty())
-    {
-        self->drained.expires_at(asio::steady_timer::time_point::max());
-        co_await self->drained.async_wait(use_tuple);
-        if ((co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none)
-            co_return;
-    }
+    // Ends early when run() itself is cancelled: the sessions then finish on their own.
+    co_await self->sessions.async_wait();
 }
 
 void http_server::stop()

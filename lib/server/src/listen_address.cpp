@@ -1,3 +1,5 @@
+#include "drsmon/core/text.hpp"
+
 #include "detail.hpp"
 
 #include <charconv>
@@ -33,11 +35,10 @@ std::optional<endpoint_spec> parse_listen_address(std::string_view address, std:
             return fail("IPv6 addresses need brackets: [address]:port");
         port = address.substr(colon + 1);
     }
-    unsigned value = 0;
-    const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
-    if (port.empty() || ec != std::errc() || end != port.data() + port.size() || value > 65535)
+    const auto value = core::parse_number<unsigned>(port);
+    if (!value || *value > 65535)
         return fail("port must be a number from 0 to 65535");
-    out.port = static_cast<unsigned short>(value);
+    out.port = static_cast<unsigned short>(*value);
     return out;
 }
 

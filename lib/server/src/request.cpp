@@ -1,21 +1,9 @@
+#include "drsmon/core/text.hpp"
 #include "drsmon/server/request.hpp"
-
-#include <boost/beast/core/string.hpp>
 
 namespace drsmon::server {
 
 namespace {
-
-int hex_value(char c) noexcept
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 // Percent-decodes; in query components '+' also means a space (HTML forms).
 std::optional<std::string> decode(std::string_view in, bool plus_is_space)
@@ -29,8 +17,8 @@ std::optional<std::string> decode(std::string_view in, bool plus_is_space)
         {
             if (i + 2 >= in.size())
                 return std::nullopt;
-            const int hi = hex_value(in[i + 1]);
-            const int lo = hex_value(in[i + 2]);
+            const int hi = core::hex_value(in[i + 1]);
+            const int lo = core::hex_value(in[i + 2]);
             if (hi < 0 || lo < 0)
                 return std::nullopt;
             out += static_cast<char>(hi * 16 + lo);
@@ -50,7 +38,7 @@ std::string request::header(std::string_view name) const
 {
     for (const auto& [key, value] : headers)
     {
-        if (boost::beast::iequals(key, name))
+        if (core::iequals(key, name))
             return value;
     }
     return {};
@@ -85,9 +73,7 @@ std::optional<split_target> parse_target(std::string_view target)
     rest = rest.substr(0, rest.find('#'));
     while (!rest.empty())
     {
-        const auto amp = rest.find('&');
-        const std::string_view pair = rest.substr(0, amp);
-        rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
+        const std::string_view pair = core::pop_token(rest, "&");
         if (pair.empty())
             continue;
         const auto eq = pair.find('=');

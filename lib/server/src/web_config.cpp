@@ -1,3 +1,4 @@
+#include "drsmon/core/text.hpp"
 #include "drsmon/server/bcrypt.hpp"
 #include "drsmon/server/web_config.hpp"
 
@@ -34,13 +35,6 @@ constexpr std::array allowed_headers{
     allowed_header{"X-XSS-Protection", {}},
     allowed_header{"Strict-Transport-Security", {}},
 };
-
-bool iequal(std::string_view a, std::string_view b)
-{
-    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-        return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-    });
-}
 
 bool readable(const std::string& file)
 {
@@ -127,7 +121,7 @@ std::optional<problem> check(const web_config& cfg)
         const auto& values = it->values;
         if (!values[0].empty() && !value.empty() &&
             !std::any_of(values.begin(), values.end(), [&](std::string_view v) {
-                return !v.empty() && iequal(v, value);
+                return !v.empty() && core::iequals(v, value);
             }))
         {
             return problem{key, "invalid value \"" + value + "\" for header " + name};

@@ -376,7 +376,7 @@ TEST(HttpServer, LogsOneDebugLinePerRequest)
     EXPECT_EQ(c.get("/hello?secret=1", {auth}).result_int(), 200u);
     server.stop_and_wait();
     const std::string log = server.log_text();
-    EXPECT_NE(log.find("GET /hello 200"), std::string::npos) << log;
+    EXPECT_NE(log.find("method=GET path=/hello status=200"), std::string::npos) << log;
     EXPECT_EQ(log.find("c2VjcmV0"), std::string::npos) << log;
 }
 

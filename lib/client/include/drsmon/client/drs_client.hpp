@@ -12,6 +12,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -48,7 +49,12 @@ struct client_settings
     std::string project_id;  // DRS project ID (path segment, X-Project-Id)
     http::url endpoint;      // DRS endpoint
     http::url iam_endpoint;  // IAM endpoint (password mode)
+    // Both endpoints' connections; http.proxy_url is the DRS endpoint's proxy.
     http::client_options http;
+    // The IAM endpoint's own proxy decision (config::project_config::iam_proxy_url: "http://host:port",
+    // or "" for direct, e.g. when NO_PROXY names the IAM host). nullopt: IAM logins use the DRS
+    // endpoint's options (http) as they are.
+    std::optional<std::string> iam_proxy_url;
     retry_policy retry;
     std::uint32_t retry_budget_per_round = 20;
     std::chrono::milliseconds auth_failure_hold{std::chrono::minutes(5)};

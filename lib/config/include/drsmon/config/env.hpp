@@ -1,17 +1,11 @@
 #pragma once
 
-#include <functional>
-#include <optional>
-#include <string>
-#include <string_view>
+#include "drsmon/core/env.hpp"
 
 namespace drsmon::config {
 
-// Looks up an environment variable: the value, or nullopt when it is not set.
-// Injected so tests never touch the process environment.
-using env_lookup = std::function<std::optional<std::string>(std::string_view)>;
-
-// The real process environment (std::getenv).
-env_lookup process_env();
+// The loader's environment lookups are core's; the names stay here for the loader's callers.
+using core::env_lookup;
+using core::process_env;
 
 }  // namespace drsmon::config

@@ -12,9 +12,6 @@ struct header
     std::string value;
 };
 
-// Case-insensitive ASCII comparison of header names.
-bool iequals(std::string_view a, std::string_view b) noexcept;
-
 // An outgoing request. target is the origin-form path and query ("/v3/p/jobs?limit=10").
 struct request
 {

@@ -1,8 +1,8 @@
-#include "drsmon/config/env.hpp"
+#include "drsmon/core/env.hpp"
 
 #include <cstdlib>
 
-namespace drsmon::config {
+namespace drsmon::core {
 
 env_lookup process_env()
 {
@@ -15,4 +15,4 @@ env_lookup process_env()
     };
 }
 
-}  // namespace drsmon::config
+}  // namespace drsmon::core
