@@ -245,25 +245,25 @@ void append_logfmt(std::string& out, std::string_view key, std::string_view valu
 
 void write_json(core::json_writer& w, const event& e)
 {
+    const std::pair<std::string_view, std::string_view> texts[] = {
+        {"project", e.project},
+        {"job_id", e.job_id},
+        {"job_name", e.job_name},
+        {"kind", to_string(e.kind)},
+        {"from", e.from},
+        {"to", e.to},
+        {"detail", e.detail},
+    };
     w.begin_object();
     w.key("seq");
     w.uint64(e.seq);
     w.key("time");
     w.string(format_rfc3339(e.time));
-    w.key("project");
-    w.string(e.project);
-    w.key("job_id");
-    w.string(e.job_id);
-    w.key("job_name");
-    w.string(e.job_name);
-    w.key("kind");
-    w.string(to_string(e.kind));
-    w.key("from");
-    w.string(e.from);
-    w.key("to");
-    w.string(e.to);
-    w.key("detail");
-    w.string(e.detail);
+    for (const auto& [k, v] : texts)
+    {
+        w.key(k);
+        w.string(v);
+    }
     w.key("after_restart");
     w.boolean(e.after_restart);
     w.end_object();

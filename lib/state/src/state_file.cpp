@@ -54,9 +54,8 @@ core::result<void> save(const store& s, std::uint64_t next_event_seq, const std:
         return io_error(tmp, "open", errno);
     // Written in chunks of about 256 kB as it is produced: the whole document (megabytes at
     // thousands of jobs) is never held in memory.
-    std::string buffer;
     int write_error = 0;
-    detail::write_state(s, next_event_seq, buffer, 256 * 1024, [&](std::string_view chunk) {
+    detail::write_state(s, next_event_seq, 256 * 1024, [&](std::string_view chunk) {
         if (write_error == 0)
             write_error = write_all(fd, chunk);
     });

@@ -29,15 +29,12 @@ inline core::wall_time from_ns(std::int64_t ns)
     );
 }
 
-// Writes the state document to `out`; when `chunk` is not 0, hands it to `sink` whenever more than
-// `chunk` bytes are pending (and at the end), so the whole text never has to be in memory at once.
-void write_state(
-    const store& s,
-    std::uint64_t next_event_seq,
-    std::string& out,
-    std::size_t chunk,
-    const std::function<void(std::string_view)>& sink
-);
+using chunk_sink = std::function<void(std::string_view)>;
+
+// Writes the state document and hands it to `sink`: in pieces whenever more than `chunk` bytes
+// are pending (so that the whole text of a large state is never in memory at once) and at the end;
+// with `chunk` 0, all of it at the end.
+void write_state(const store& s, std::uint64_t seq, std::size_t chunk, const chunk_sink& sink);
 
 // Appends the journal line of `key` (its state, or "removed" when `s` does not hold it) and '\n'.
 void write_journal_line(std::string& out, const store& s, const job_key& key, std::uint64_t next_event_seq);

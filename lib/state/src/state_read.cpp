@@ -141,13 +141,8 @@ std::optional<std::pair<job_key, job_state>> job_from_json(
     if (auto* m = r.object(o, "metadata", path))
     {
         const auto mp = path + ".metadata";
-        r.get(*m, "name", s.metadata.name, mp);
-        r.get(*m, "db_use_type", s.metadata.db_use_type, mp);
-        r.get(*m, "engine_type", s.metadata.engine_type, mp);
-        r.get(*m, "task_type", s.metadata.task_type, mp);
-        r.get(*m, "job_direction", s.metadata.job_direction, mp);
-        r.get(*m, "parent_id", s.metadata.parent_id, mp);
-        r.get(*m, "async_job_id", s.metadata.async_job_id, mp);
+        for (const auto& [name, field] : metadata_text_fields)
+            r.get(*m, name, s.metadata.*field, mp);
         r.get_time(*m, "created_ns", s.metadata.created, mp);
     }
     r.get(o, "status", s.status, path);
@@ -204,24 +199,16 @@ std::optional<std::pair<job_key, job_state>> job_from_json(
             const auto& io = kv.value().as_object();
             init_object obj;
             r.get(io, "status", obj.status, ip);
-            r.get(io, "src_count", obj.src_count, ip);
-            r.get(io, "dst_count", obj.dst_count, ip);
-            r.get(io, "detail_complete", obj.detail_complete, ip);
-            r.get(io, "detail_in_progress", obj.detail_in_progress, ip);
+            for (const auto& [name, field] : init_count_fields)
+                r.get(io, name, obj.*field, ip);
             s.init[std::string(kv.key())] = obj;
         }
 
     if (auto* node = r.object(o, "node", path))
     {
         const auto np = path + ".node";
-        r.get(*node, "cpu_ratio", s.node.cpu_ratio, np);
-        r.get(*node, "memory_ratio", s.node.memory_ratio, np);
-        r.get(*node, "apply_rows_per_second", s.node.apply_rows_per_second, np);
-        r.get(*node, "apply_transactions_per_second", s.node.apply_transactions_per_second, np);
-        r.get(*node, "network_receive_bytes_per_second", s.node.network_receive_bytes_per_second, np);
-        r.get(*node, "network_transmit_bytes_per_second", s.node.network_transmit_bytes_per_second, np);
-        r.get(*node, "disk_read_bytes_per_second", s.node.disk_read_bytes_per_second, np);
-        r.get(*node, "disk_write_bytes_per_second", s.node.disk_write_bytes_per_second, np);
+        for (const auto& [name, field] : node_metric_fields)
+            r.get(*node, name, s.node.*field, np);
     }
     if (auto* c = r.object(o, "collect", path))
     {

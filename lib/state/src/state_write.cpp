@@ -75,13 +75,8 @@ void write_job(json_writer& w, const job_key& key, const job_state& s)
 
     w.key("metadata");
     w.begin_object();
-    put(w, "name", s.metadata.name);
-    put(w, "db_use_type", s.metadata.db_use_type);
-    put(w, "engine_type", s.metadata.engine_type);
-    put(w, "task_type", s.metadata.task_type);
-    put(w, "job_direction", s.metadata.job_direction);
-    put(w, "parent_id", s.metadata.parent_id);
-    put(w, "async_job_id", s.metadata.async_job_id);
+    for (const auto& [name, field] : metadata_text_fields)
+        put(w, name, s.metadata.*field);
     put(w, "created_ns", s.metadata.created);
     w.end_object();
 
@@ -134,24 +129,16 @@ void write_job(json_writer& w, const job_key& key, const job_state& s)
         w.key(type);
         w.begin_object();
         put(w, "status", obj.status);
-        put(w, "src_count", obj.src_count);
-        put(w, "dst_count", obj.dst_count);
-        put(w, "detail_complete", obj.detail_complete);
-        put(w, "detail_in_progress", obj.detail_in_progress);
+        for (const auto& [name, field] : init_count_fields)
+            put(w, name, obj.*field);
         w.end_object();
     }
     w.end_object();
 
     w.key("node");
     w.begin_object();
-    put(w, "cpu_ratio", s.node.cpu_ratio);
-    put(w, "memory_ratio", s.node.memory_ratio);
-    put(w, "apply_rows_per_second", s.node.apply_rows_per_second);
-    put(w, "apply_transactions_per_second", s.node.apply_transactions_per_second);
-    put(w, "network_receive_bytes_per_second", s.node.network_receive_bytes_per_second);
-    put(w, "network_transmit_bytes_per_second", s.node.network_transmit_bytes_per_second);
-    put(w, "disk_read_bytes_per_second", s.node.disk_read_bytes_per_second);
-    put(w, "disk_write_bytes_per_second", s.node.disk_write_bytes_per_second);
+    for (const auto& [name, field] : node_metric_fields)
+        put(w, name, s.node.*field);
     w.end_object();
 
     w.key("collect");
@@ -178,22 +165,17 @@ void write_job(json_writer& w, const job_key& key, const job_state& s)
 
 }  // namespace
 
-void write_state(
-    const store& s,
-    std::uint64_t next_event_seq,
-    std::string& out,
-    std::size_t chunk,
-    const std::function<void(std::string_view)>& sink
-)
+void write_state(const store& s, std::uint64_t seq, std::size_t chunk, const chunk_sink& sink)
 {
-    json_writer w(out, core::double_style::boost_json);
+    std::string buffer;
+    json_writer w(buffer, core::double_style::boost_json);
     w.begin_object();
     w.key("format");
     w.string(format_name);
     w.key("version");
     w.int64(format_version);
     w.key("next_event_seq");
-    w.uint64(next_event_seq);
+    w.uint64(seq);
     w.key("jobs");
     w.begin_array();
     s.for_each([&](const job_key& k, const job_state& st) {
@@ -203,9 +185,7 @@ void write_state(
     });
     w.end_array();
     w.end_object();
-    if (chunk != 0)
-        w.drain(sink);
-    w.finish();
+    w.drain(sink);
 }
 
 void write_journal_line(std::string& out, const store& s, const job_key& key, std::uint64_t next_event_seq)
@@ -239,7 +219,7 @@ void write_journal_line(std::string& out, const store& s, const job_key& key, st
 std::string serialize_state(const store& s, std::uint64_t next_event_seq)
 {
     std::string text;
-    detail::write_state(s, next_event_seq, text, 0, [](std::string_view) {});
+    detail::write_state(s, next_event_seq, 0, [&](std::string_view all) { text = all; });
     return text;
 }
 

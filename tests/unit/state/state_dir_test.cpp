@@ -13,16 +13,10 @@ namespace drsmon::state {
 namespace {
 
 using testing::at;
+using testing::with_status;
 
 const job_key saved_job{"proj-a", "job-1"};
 const job_key journal_job{"proj-a", "job-2"};
-
-job_state with_status(const std::string& status)
-{
-    job_state s;
-    s.status = status;
-    return s;
-}
 
 event an_event(const job_key& k)
 {
