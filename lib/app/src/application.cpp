@@ -71,7 +71,10 @@ void application::impl::open_state()
     else if (r.events_restored > 0)
         log->info("msg=\"events restored\" events={} next_seq={}", r.events_restored, r.events.next_seq());
     if (r.fold_error)
-        log->warn("msg=\"cannot save state\" err=\"{}\"", r.fold_error->to_string());
+        log->warn(
+            "msg=\"cannot fold the state journal into the state file\" err=\"{}\"",
+            r.fold_error->to_string()
+        );
     restored = std::move(r.restored);
     events = std::make_unique<state::event_log>(std::move(r.events));
     saved_generation = store.generation();
@@ -81,12 +84,15 @@ void application::impl::save_state()
 {
     if (store.generation() == saved_generation)
         return;
-    if (auto r = files.save(store, events->next_seq()); !r)
+    std::optional<core::error> journal_error;
+    if (auto r = files.save(store, events->next_seq(), &journal_error); !r)
     {
         log->error("msg=\"cannot save state\" err=\"{}\"", r.error().to_string());
         return;
     }
     saved_generation = store.generation();
+    if (journal_error)
+        log->warn("msg=\"cannot remove the state journal\" err=\"{}\"", journal_error->to_string());
 }
 
 void application::impl::on_events(std::vector<state::event>& evs)

@@ -56,17 +56,23 @@ recovery state_dir::recover(store& into, core::wall_time now) const
 
     if (fs::exists(journal_file_, ec))
     {
-        if (auto saved = save(into, r.events.next_seq()); !saved)
+        if (auto saved = save(into, r.events.next_seq(), &r.fold_error); !saved)
             r.fold_error = saved.error();
     }
     return r;
 }
 
-core::result<void> state_dir::save(const store& s, std::uint64_t next_event_seq) const
+core::result<void> state_dir::save(
+    const store& s,
+    std::uint64_t next_event_seq,
+    std::optional<core::error>* journal_error
+) const
 {
     if (auto r = state::save(s, next_event_seq, state_file_); !r)
         return r;
-    return clear_journal(journal_file_);
+    if (auto c = clear_journal(journal_file_); !c && journal_error)
+        *journal_error = c.error();
+    return {};
 }
 
 core::result<void> state_dir::journal(

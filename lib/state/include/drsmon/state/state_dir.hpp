@@ -27,6 +27,7 @@ struct recovery
     std::optional<std::string> moved_to;         // ... and was renamed to this (nullopt: it could not be)
     std::optional<core::error> events_error;     // an events file could not be read
     std::optional<core::error> fold_error;       // a crash's journal could not be folded into state.json
+                                                 // (saved, or removed after the save)
 };
 
 // The state directory: state.json (every job's state), state.journal (the states of the jobs
@@ -47,8 +48,14 @@ public:
     recovery recover(store& into, core::wall_time now) const;
 
     // Writes state.json atomically, then removes the journal (its lines are now in the state).
-    // Errors: errc::io naming the file and the step.
-    core::result<void> save(const store& s, std::uint64_t next_event_seq) const;
+    // Errors: errc::io naming the file and the step. A journal that cannot be removed does not fail
+    // the save (its lines are not newer than the state, so a replay skips them); that error goes
+    // to `journal_error` when given.
+    core::result<void> save(
+        const store& s,
+        std::uint64_t next_event_seq,
+        std::optional<core::error>* journal_error = nullptr
+    ) const;
 
     // Appends the states of `keys` (removed when no longer in `s`) to the journal, one line per
     // job with a single write(2). Errors: errc::io.
