@@ -13,6 +13,13 @@ namespace drsmon::state {
 namespace json = boost::json;
 namespace fs = std::filesystem;
 
+namespace {
+
+// The active file of the sink in `dir`; rotated files add ".1" ... ".N".
+std::string active_file(const std::string& dir) { return (fs::path(dir) / "events.jsonl").string(); }
+
+}  // namespace
+
 event_log::event_log(event_log_options options, std::uint64_t next_seq)
     : options_(std::move(options)), next_seq_(next_seq == 0 ? 1 : next_seq)
 {
@@ -24,7 +31,7 @@ std::string event_log::file_path() const
 {
     if (options_.state_dir.empty())
         return {};
-    return (fs::path(options_.state_dir) / "events.jsonl").string();
+    return active_file(options_.state_dir);
 }
 
 core::result<void> event_log::append(std::vector<event>& events)
@@ -116,6 +123,22 @@ core::result<std::size_t> event_log::restore_from_file()
     }
     ring_ = std::move(restored);
     return ring_.size();
+}
+
+std::uint64_t next_seq_after_files(const event_log_options& options, std::uint64_t at_least)
+{
+    if (options.state_dir.empty())
+        return at_least;
+    const auto active = active_file(options.state_dir);
+    std::uint64_t next = at_least;
+    for (const auto& path : {active + ".1", active})
+    {
+        std::ifstream in(path, std::ios::binary);
+        for (std::string line; std::getline(in, line);)
+            if (auto e = from_json_line(line); e && e->seq >= next)
+                next = e->seq + 1;
+    }
+    return next;
 }
 
 std::vector<event> event_log::since(std::uint64_t after_seq, std::size_t limit) const
@@ -220,20 +243,39 @@ void append_logfmt(std::string& out, std::string_view key, std::string_view valu
 
 }  // namespace
 
+void write_json(core::json_writer& w, const event& e)
+{
+    const std::pair<std::string_view, std::string_view> texts[] = {
+        {"project", e.project},
+        {"job_id", e.job_id},
+        {"job_name", e.job_name},
+        {"kind", to_string(e.kind)},
+        {"from", e.from},
+        {"to", e.to},
+        {"detail", e.detail},
+    };
+    w.begin_object();
+    w.key("seq");
+    w.uint64(e.seq);
+    w.key("time");
+    w.string(format_rfc3339(e.time));
+    for (const auto& [k, v] : texts)
+    {
+        w.key(k);
+        w.string(v);
+    }
+    w.key("after_restart");
+    w.boolean(e.after_restart);
+    w.end_object();
+}
+
 std::string to_json_line(const event& e)
 {
-    json::object o;
-    o["seq"] = e.seq;
-    o["time"] = format_rfc3339(e.time);
-    o["project"] = e.project;
-    o["job_id"] = e.job_id;
-    o["job_name"] = e.job_name;
-    o["kind"] = to_string(e.kind);
-    o["from"] = e.from;
-    o["to"] = e.to;
-    o["detail"] = e.detail;
-    o["after_restart"] = e.after_restart;
-    return json::serialize(o);
+    std::string line;
+    core::json_writer w(line);
+    write_json(w, e);
+    w.finish();
+    return line;
 }
 
 core::result<event> from_json_line(std::string_view line)

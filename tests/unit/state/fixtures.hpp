@@ -3,12 +3,21 @@
 #include "drsmon/state/job_state.hpp"
 
 #include <chrono>
+#include <string>
 
 namespace drsmon::state::testing {
 
 inline core::wall_time at(long long unix_seconds)
 {
     return core::wall_time(std::chrono::seconds(unix_seconds));
+}
+
+// A job that only has a status.
+inline job_state with_status(const std::string& status)
+{
+    job_state s;
+    s.status = status;
+    return s;
 }
 
 // A job with every field set to a non-default value.

@@ -12,16 +12,11 @@
 namespace drsmon::state {
 namespace {
 
+using testing::with_status;
+
 const job_key job_a{"proj-a", "job-1"};
 const job_key job_b{"proj-b", "job-2"};
 const job_key job_c{"proj-b", "job-3"};
-
-job_state with_status(const std::string& status)
-{
-    job_state s;
-    s.status = status;
-    return s;
-}
 
 std::string read_file(const std::string& path)
 {

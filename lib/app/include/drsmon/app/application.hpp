@@ -27,12 +27,14 @@ public:
     application& operator=(const application&) = delete;
 
     // Runs the daemon until SIGINT/SIGTERM. Returns the process exit code:
-    // 0 after a clean stop, 1 when the listener cannot be bound or a secret
-    // cannot be read.
+    // 0 after a clean stop, 1 when the listener cannot be bound, 2 when a
+    // project cannot be set up (a secret missing, unreadable or empty, an
+    // endpoint that is not a URL), as docs/configuration.md lists them.
     int run();
 
     // One round of every API for every project, then prints the whole state
-    // as JSON to `out`. Returns 0 when every call succeeded, 1 otherwise.
+    // as JSON to `out`. Returns 0 when every call succeeded, 1 otherwise, 2 as
+    // run() when a project cannot be set up.
     int run_once(std::ostream& out);
 
 private:

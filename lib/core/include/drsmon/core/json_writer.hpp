@@ -1,9 +1,11 @@
 #pragma once
 
-// A minimal JSON writer appending to a std::string, for the state file, its journal and API request
-// bodies. It writes exactly what boost::json::serialize writes for the same document (no
-// whitespace, the same string escapes, integers in decimal, doubles in Ryu's shortest form
-// "9.7E-1"), without building a boost::json tree first.
+// A minimal JSON writer appending to a std::string: the one writer of the daemon's JSON (the state
+// file and its journal, events.jsonl, the HTTP API, --once, API request bodies). It writes what
+// boost::json::serialize writes for the same document (no whitespace, the same string escapes,
+// integers in decimal) without building a boost::json tree first. Doubles are written in the
+// shortest form that reads back exactly, either as people read them ("0.5", "1") or, for the
+// state file, in Boost.JSON's notation ("5E-1", "1E0"); see double_style.
 
 #include <algorithm>
 #include <charconv>
@@ -14,11 +16,25 @@
 
 namespace drsmon::core {
 
+// How json_writer::dbl writes a finite double. Both are the shortest digits that read back exactly.
+enum class double_style
+{
+    // Plain decimals where JavaScript's JSON.stringify writes them (1e-6 <= |d| < 1e21): "0",
+    // "0.5", "1", "1500"; outside that range scientific: "1e+21", "5e-324". For what people read.
+    plain,
+    // Boost.JSON's scientific notation ("0E0", "5E-1", "1.25E2"): the state file keeps the bytes
+    // every earlier version wrote, so an upgrade changes nothing in it.
+    boost_json,
+};
+
 class json_writer
 {
 public:
     // Appends to `out`. The text is complete once finish() was called or the writer destroyed.
-    explicit json_writer(std::string& out) noexcept : out_(out), pos_(out.size()) {}
+    explicit json_writer(std::string& out, double_style style = double_style::plain) noexcept
+        : out_(out), pos_(out.size()), style_(style)
+    {
+    }
     json_writer(const json_writer&) = delete;
     json_writer& operator=(const json_writer&) = delete;
     ~json_writer()
@@ -93,13 +109,42 @@ public:
             put("false", 5);
         comma_ = true;
     }
+    void null()
+    {
+        separate();
+        put("null", 4);
+        comma_ = true;
+    }
     void int64(std::int64_t n) { number(n); }
     void uint64(std::uint64_t n) { number(n); }
 
-    // A finite double as Boost.JSON writes it: the shortest digits that read back exactly, in
-    // scientific notation with an upper-case E and no exponent sign or leading zeros ("1.25E2",
-    // "9.7E-1", "0E0"). The caller leaves out NaN and infinity (JSON has no such numbers).
+    // A finite double in the writer's double_style. The caller leaves out NaN and infinity (JSON
+    // has no such numbers).
     void dbl(double d)
+    {
+        if (style_ == double_style::plain)
+            plain_double(d);
+        else
+            boost_json_double(d);
+    }
+
+private:
+    void plain_double(double d)
+    {
+        separate();
+        const double a = d < 0 ? -d : d;
+        const auto format = a == 0 || (a >= 1e-6 && a < 1e21) ? std::chars_format::fixed
+                                                              : std::chars_format::scientific;
+        // The longest plain text is below 1e21 (22 characters) or the 17 digits of 1.xe-6 behind
+        // "-0.00000" (25 characters); scientific needs at most 24.
+        char* p = room(32);
+        pos_ = static_cast<std::size_t>(std::to_chars(p, p + 32, d, format).ptr - out_.data());
+        comma_ = true;
+    }
+
+    // Scientific notation with an upper-case E and no exponent sign or leading zeros ("1.25E2",
+    // "9.7E-1", "0E0"), as Boost.JSON's serializer writes it.
+    void boost_json_double(double d)
     {
         separate();
         char buf[32];
@@ -124,7 +169,6 @@ public:
         comma_ = true;
     }
 
-private:
     // Room for n more bytes at pos_.
     char* room(std::size_t n)
     {
@@ -201,7 +245,8 @@ private:
     }
 
     std::string& out_;
-    std::size_t pos_;     // end of the text written; out_ may be longer (room ahead)
+    std::size_t pos_;  // end of the text written; out_ may be longer (room ahead)
+    double_style style_;
     bool comma_ = false;  // a value was written at this level: the next one needs a comma
     bool finished_ = false;
 };

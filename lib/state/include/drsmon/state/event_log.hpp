@@ -1,6 +1,7 @@
 #pragma once
 
 #include "drsmon/core/error.hpp"
+#include "drsmon/core/json_writer.hpp"
 #include "drsmon/state/diff.hpp"
 
 #include <cstddef>
@@ -66,8 +67,16 @@ private:
     std::map<std::pair<std::string, event_kind>, std::uint64_t> counts_;
 };
 
-// One compact JSON object (no trailing newline): seq, time (RFC 3339 UTC, ms), project,
-// job_id, job_name, kind, from, to, detail, after_restart.
+// The seq after the newest event in the file sink of `options` (events.jsonl.1, events.jsonl), or
+// `at_least` when that is larger. After a crash the files may hold events newer than the saved
+// state: an event log continuing from here hands out no seq twice. Unreadable lines are skipped.
+std::uint64_t next_seq_after_files(const event_log_options& options, std::uint64_t at_least);
+
+// One compact JSON object: seq, time (RFC 3339 UTC, ms), project, job_id, job_name, kind, from,
+// to, detail, after_restart. The events file and the events API both write events with it.
+void write_json(core::json_writer& w, const event& e);
+
+// The object of write_json as one line of text (no trailing newline).
 std::string to_json_line(const event& e);
 
 // Parses a line written by to_json_line. Errors: errc::bad_response.

@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace drsmon::state {
@@ -144,6 +145,36 @@ struct node_metrics
     std::optional<double> disk_write_bytes_per_second;
 
     friend bool operator==(const node_metrics&, const node_metrics&) = default;
+};
+
+// The text fields of job_metadata, the counts of init_object and the node metrics under the names the state
+// file and the JSON API give them, in the order they are written: one list for every writer and reader of the
+// record.
+inline constexpr std::pair<std::string_view, std::string job_metadata::*> metadata_text_fields[] = {
+    {"name", &job_metadata::name},
+    {"db_use_type", &job_metadata::db_use_type},
+    {"engine_type", &job_metadata::engine_type},
+    {"task_type", &job_metadata::task_type},
+    {"job_direction", &job_metadata::job_direction},
+    {"parent_id", &job_metadata::parent_id},
+    {"async_job_id", &job_metadata::async_job_id},
+};
+inline constexpr std::pair<std::string_view, std::optional<std::int64_t> init_object::*> init_count_fields[] =
+    {
+        {"src_count", &init_object::src_count},
+        {"dst_count", &init_object::dst_count},
+        {"detail_complete", &init_object::detail_complete},
+        {"detail_in_progress", &init_object::detail_in_progress},
+};
+inline constexpr std::pair<std::string_view, std::optional<double> node_metrics::*> node_metric_fields[] = {
+    {"cpu_ratio", &node_metrics::cpu_ratio},
+    {"memory_ratio", &node_metrics::memory_ratio},
+    {"apply_rows_per_second", &node_metrics::apply_rows_per_second},
+    {"apply_transactions_per_second", &node_metrics::apply_transactions_per_second},
+    {"network_receive_bytes_per_second", &node_metrics::network_receive_bytes_per_second},
+    {"network_transmit_bytes_per_second", &node_metrics::network_transmit_bytes_per_second},
+    {"disk_read_bytes_per_second", &node_metrics::disk_read_bytes_per_second},
+    {"disk_write_bytes_per_second", &node_metrics::disk_write_bytes_per_second},
 };
 
 // The asynchronous database-object collection (v5.1 db-objects/collect).

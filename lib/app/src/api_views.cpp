@@ -1,0 +1,340 @@
+#include "drsmon/app/api_views.hpp"
+#include "drsmon/core/version.hpp"
+#include "drsmon/state/event_log.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <map>
+#include <tuple>
+
+namespace drsmon::app {
+
+using core::json_writer;
+
+namespace {
+
+void text(json_writer& w, std::string_view k, std::string_view v)
+{
+    w.key(k);
+    w.string(v);
+}
+void flag(json_writer& w, std::string_view k, bool v)
+{
+    w.key(k);
+    w.boolean(v);
+}
+
+// `k` with the value written by write(*v), or null when there is none.
+template <class T, class Write>
+void nullable(json_writer& w, std::string_view k, const std::optional<T>& v, Write write)
+{
+    w.key(k);
+    if (v)
+        write(*v);
+    else
+        w.null();
+}
+void number(json_writer& w, std::string_view k, const std::optional<double>& v)
+{
+    // JSON has no NaN or infinity; such a value says as little as an absent one.
+    nullable(w, k, v && std::isfinite(*v) ? v : std::nullopt, [&](double d) { w.dbl(d); });
+}
+template <class Int>
+void number(json_writer& w, std::string_view k, const std::optional<Int>& v)
+{
+    nullable(w, k, v, [&](Int n) { w.int64(n); });
+}
+void flag(json_writer& w, std::string_view k, const std::optional<bool>& v)
+{
+    nullable(w, k, v, [&](bool b) { w.boolean(b); });
+}
+void time(json_writer& w, std::string_view k, const std::optional<core::wall_time>& t)
+{
+    nullable(w, k, t, [&](core::wall_time at) { w.string(state::format_rfc3339(at)); });
+}
+
+void write_precheck(json_writer& w, const state::precheck_state& pc)
+{
+    w.key("precheck");
+    w.begin_object();
+    flag(w, "present", pc.present);
+    flag(w, "complete", pc.complete);
+    flag(w, "passed", pc.passed);
+    number(w, "passed_ratio", pc.passed_ratio);
+    number(w, "progress_ratio", pc.progress_ratio);
+    w.key("items");
+    w.begin_array();
+    for (const auto& i : pc.items)
+    {
+        w.begin_object();
+        text(w, "item", i.item);
+        text(w, "group", i.group);
+        text(w, "result", i.result);
+        w.end_object();
+    }
+    w.end_array();
+    w.end_object();
+}
+
+void write_init(json_writer& w, const state::shared_flat_map<state::init_object>& init)
+{
+    w.key("init");
+    w.begin_object();
+    for (const auto& [type, obj] : init)
+    {
+        w.key(type);
+        w.begin_object();
+        number(w, "status", obj.status);
+        flag(w, "complete", obj.complete());
+        for (const auto& [name, field] : state::init_count_fields)
+            number(w, name, obj.*field);
+        w.end_object();
+    }
+    w.end_object();
+}
+
+void write_node(json_writer& w, const state::node_metrics& n)
+{
+    w.key("node");
+    w.begin_object();
+    for (const auto& [name, field] : state::node_metric_fields)
+        number(w, name, n.*field);
+    w.end_object();
+}
+
+// The members only the full view has.
+void write_details(json_writer& w, const state::job_state& s)
+{
+    text(w, "parent_id", s.metadata.parent_id);
+    text(w, "job_direction", s.metadata.job_direction);
+    time(w, "created", s.metadata.created);
+    w.key("status_changes");
+    w.uint64(s.status_changes);
+    time(w, "last_change", s.last_change);
+    w.key("phases");
+    w.begin_object();
+    for (const auto& [phase, ratio] : s.phases)
+        number(w, phase, std::optional<double>(ratio));
+    w.end_object();
+    write_precheck(w, s.precheck);
+    write_init(w, s.init);
+    w.key("collect");
+    w.begin_object();
+    text(w, "status", s.collect.status);
+    time(w, "last_success", s.collect.last_success);
+    text(w, "query_id", s.collect.query_id);
+    w.end_object();
+    write_node(w, s.node);
+}
+
+std::string escape_html(std::string_view s)
+{
+    std::string out;
+    for (char c : s)
+    {
+        switch (c)
+        {
+        case '<': out += "&lt;"; break;
+        case '>': out += "&gt;"; break;
+        case '&': out += "&amp;"; break;
+        case '"': out += "&quot;"; break;
+        default: out += c;
+        }
+    }
+    return out;
+}
+
+// Digits only: std::stoull accepted "-1" (as a huge number) and trailing garbage.
+bool read_count(const std::optional<std::string>& v, std::uint64_t& out)
+{
+    if (!v)
+        return true;
+    auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), out);
+    return !v->empty() && ec == std::errc() && end == v->data() + v->size();
+}
+
+}  // namespace
+
+void write_job(json_writer& w, const state::job_key& key, const state::job_state& s, job_view view)
+{
+    w.begin_object();
+    text(w, "project", key.project);
+    text(w, "job_id", key.job_id);
+    text(w, "name", s.metadata.name);
+    text(w, "status", s.status);
+    flag(w, "failed", state::is_failed_status(s.status));
+    text(w, "db_use_type", s.metadata.db_use_type);
+    text(w, "engine_type", s.metadata.engine_type);
+    text(w, "task_type", s.metadata.task_type);
+    text(w, "source", s.source);
+    text(w, "async_job_id", s.metadata.async_job_id);
+    number(w, "progress_ratio", s.progress_ratio);
+    number(w, "replication_delay_seconds", s.delay_seconds);
+    number(w, "remaining_seconds", s.remaining_seconds);
+    flag(w, "stale", s.stale);
+    time(w, "last_refresh", s.last_refresh);
+    time(w, "status_changed_at", s.status_changed_at);
+    w.key("api_error");
+    if (s.api_error.empty())
+        w.null();
+    else
+    {
+        w.begin_object();
+        text(w, "code", s.api_error.code);
+        text(w, "message", s.api_error.message_short);
+        w.end_object();
+    }
+    if (view == job_view::full)
+        write_details(w, s);
+    w.end_object();
+}
+
+namespace {
+
+// "jobs":[every job of the store, in key order]
+void write_jobs(json_writer& w, const state::store& store, job_view view)
+{
+    w.key("jobs");
+    w.begin_array();
+    store.for_each([&](const state::job_key& k, const state::job_state& s) { write_job(w, k, s, view); });
+    w.end_array();
+}
+
+}  // namespace
+
+std::string jobs_document(const state::store& store)
+{
+    std::string out;
+    json_writer w(out);
+    w.begin_object();
+    write_jobs(w, store, job_view::summary);
+    w.end_object();
+    w.finish();
+    return out;
+}
+
+std::optional<std::string> job_document(const state::store& store, std::string_view job_id)
+{
+    std::size_t matches = 0;
+    store.for_each([&](const state::job_key& k, const state::job_state&) { matches += k.job_id == job_id; });
+    if (matches == 0)
+        return std::nullopt;
+    std::string out;
+    json_writer w(out);
+    if (matches > 1)
+    {
+        w.begin_object();
+        w.key("jobs");
+        w.begin_array();
+    }
+    store.for_each([&](const state::job_key& k, const state::job_state& s) {
+        if (k.job_id == job_id)
+            write_job(w, k, s, job_view::full);
+    });
+    if (matches > 1)
+    {
+        w.end_array();
+        w.end_object();
+    }
+    w.finish();
+    return out;
+}
+
+std::string events_document(const std::vector<state::event>& events, std::uint64_t next_seq)
+{
+    std::string out;
+    json_writer w(out);
+    w.begin_object();
+    w.key("next_seq");
+    w.uint64(next_seq);
+    w.key("events");
+    w.begin_array();
+    for (const auto& e : events)
+        state::write_json(w, e);
+    w.end_array();
+    w.end_object();
+    w.finish();
+    return out;
+}
+
+std::string error_document(std::string_view message)
+{
+    std::string out;
+    json_writer w(out);
+    w.begin_object();
+    text(w, "error", message);
+    w.end_object();
+    w.finish();
+    return out;
+}
+
+std::optional<events_query> parse_events_query(
+    const std::optional<std::string>& since,
+    const std::optional<std::string>& limit
+)
+{
+    events_query q;
+    if (!read_count(since, q.since) || !read_count(limit, q.limit))
+        return std::nullopt;
+    q.limit = std::min<std::uint64_t>(q.limit, 1000);
+    return q;
+}
+
+std::string once_document(const std::vector<project_status>& projects, const state::store& store, bool ok)
+{
+    std::string out;
+    json_writer w(out);
+    w.begin_object();
+    w.key("projects");
+    w.begin_array();
+    for (const auto& p : projects)
+    {
+        w.begin_object();
+        text(w, "project", p.name);
+        flag(w, "up", p.up);
+        w.end_object();
+    }
+    w.end_array();
+    write_jobs(w, store, job_view::full);
+    flag(w, "ok", ok);
+    w.end_object();
+    w.finish();
+    return out;
+}
+
+std::string landing_page(
+    const std::vector<project_status>& projects,
+    const state::store& store,
+    std::string_view telemetry_path
+)
+{
+    std::string
+        html = "<!doctype html><html><head><meta charset=\"utf-8\"><title>drs-monitor</title></head><body>"
+               "<h1>drs-monitor</h1><p>Version " +
+               escape_html(core::version) + " (" + escape_html(core::revision) + ")</p><ul><li><a href=\"" +
+               escape_html(telemetry_path) +
+               "\">Metrics</a></li>"
+               "<li><a href=\"/api/v1/jobs\">Jobs (JSON)</a></li>"
+               "<li><a href=\"/api/v1/events\">Events (JSON)</a></li>"
+               "<li><a href=\"/-/healthy\">Health</a>, <a href=\"/-/ready\">Readiness</a></li></ul>"
+               "<h2>Projects</h2><table border=\"1\" cellpadding=\"4\">"
+               "<tr><th>project</th><th>up</th><th>jobs</th><th>failed</th><th>stale</th></tr>";
+    std::map<std::string, std::tuple<std::size_t, std::size_t, std::size_t>, std::less<>> counts;
+    store.for_each([&](const state::job_key& k, const state::job_state& s) {
+        auto& [n, f, st] = counts[k.project];
+        ++n;
+        f += state::is_failed_status(s.status) ? 1 : 0;
+        st += s.stale ? 1 : 0;
+    });
+    for (const auto& p : projects)
+    {
+        auto [n, f, st] = counts[p.name];
+        html += "<tr><td>" + escape_html(p.name) + "</td><td>" + (p.up ? "yes" : "no") + "</td><td>" +
+                std::to_string(n) + "</td><td>" + std::to_string(f) + "</td><td>" + std::to_string(st) +
+                "</td></tr>";
+    }
+    html += "</table></body></html>";
+    return html;
+}
+
+}  // namespace drsmon::app
