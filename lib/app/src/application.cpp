@@ -1,5 +1,6 @@
 #include "drsmon/app/api_routes.hpp"
 #include "drsmon/app/settings.hpp"
+#include "drsmon/asio/async.hpp"
 #include "drsmon/config/secrets.hpp"
 #include "drsmon/core/version.hpp"
 #include "drsmon/metrics/render.hpp"
@@ -285,7 +286,8 @@ void application::impl::spawn(const char* what, F&& f, bool essential)
 {
     if (essential)
         ++essential_running;
-    asio::co_spawn(ioc, std::forward<F>(f), [this, what, essential](std::exception_ptr e) {
+    drsmon::asio::log_completion logged(log, what);
+    asio::co_spawn(ioc, std::forward<F>(f), [this, logged, essential](std::exception_ptr e) {
         // Once the server and the supervisor (pollers drained, state saved) have ended there is
         // nothing left to wait for; without this, run() would wait for the shutdown deadline
         // timer and other idle waits, so every stop took 4.5 s.
@@ -293,14 +295,7 @@ void application::impl::spawn(const char* what, F&& f, bool essential)
             ioc.stop();
         if (!e)
             return;
-        try
-        {
-            std::rethrow_exception(e);
-        }
-        catch (const std::exception& ex)
-        {
-            log->error("msg=\"{} ended with an exception\" err=\"{}\"", what, ex.what());
-        }
+        logged(e);
         request_stop();
     });
 }

@@ -90,9 +90,7 @@ struct application::impl
     bool stopping = false;
     bool ready = false;
     bool reload_requested = false;
-    unsigned pollers_running = 0;
     unsigned essential_running = 0;  // the server and the supervisor, see spawn()
-    std::shared_ptr<boost::asio::steady_timer> pollers_done;
     std::shared_ptr<boost::asio::steady_timer> reload_signal;
     std::shared_ptr<boost::asio::steady_timer>
         lifecycle_timer;  // cancelled on stop: it may sleep for seconds

@@ -1,4 +1,5 @@
 // Reload supervision, signals, the stop sequence and the systemd life cycle of the application.
+#include "drsmon/asio/async.hpp"
 #include "drsmon/server/web_config.hpp"
 
 #include "application_impl.hpp"
@@ -26,18 +27,15 @@ awaitable<void> application::impl::supervise()
 {
     while (!stopping)
     {
-        pollers_done = std::make_shared<asio::steady_timer>(ioc, asio::steady_timer::time_point::max());
-        pollers_running = 0;
+        drsmon::asio::wait_group pollers(ioc.get_executor());
         for (auto& [name, rt] : projects)
         {
-            ++pollers_running;
-            auto done = pollers_done;
-            asio::co_spawn(ioc, rt.poller->run(), [this, done, name = name](std::exception_ptr e) {
-                if (e)
-                    log->error("project={} msg=\"poller ended with an exception\"", name);
-                if (--pollers_running == 0)
-                    done->cancel();
-            });
+            pollers.add();
+            asio::co_spawn(
+                ioc,
+                rt.poller->run(),
+                pollers.on_done(drsmon::asio::log_completion(log, "poller", "project=" + name))
+            );
         }
         reload_signal = std::make_shared<asio::steady_timer>(ioc, asio::steady_timer::time_point::max());
         co_await reload_signal->async_wait(tok);
@@ -47,8 +45,7 @@ awaitable<void> application::impl::supervise()
             rt.poller->stop();
             rt.client->close();
         }
-        if (pollers_running > 0)
-            co_await pollers_done->async_wait(tok);
+        co_await pollers.async_wait();
         save_state();
         if (stopping)
             break;

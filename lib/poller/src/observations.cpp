@@ -1,21 +1,12 @@
+#include "drsmon/core/text.hpp"
 #include "drsmon/drs_api/errors.hpp"
 #include "drsmon/poller/observations.hpp"
 
 #include <algorithm>
-#include <cctype>
 
 namespace drsmon::poller {
 
 namespace {
-
-std::string lowered(std::string_view s)
-{
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) {
-        return static_cast<char>(std::tolower(c));
-    });
-    return out;
-}
 
 bool has_code(const std::optional<drs_api::item_error>& e) { return e && !e->code.empty(); }
 
@@ -174,7 +165,7 @@ void apply_item(state::job_state& s, const drs_api::job_struct_process& item, co
 {
     for (const auto& o : item.objects)
     {
-        const auto type = lowered(o.type);
+        const auto type = core::lower(o.type);
         // Written only when changed: an unchanged map stays shared with the stored state.
         const auto it = s.init.find(type);
         auto obj = it != s.init.end() ? it->second : state::init_object{};

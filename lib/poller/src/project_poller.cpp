@@ -220,37 +220,22 @@ awaitable<void> project_poller::run()
 {
     auto self = impl_;
     // One coroutine per task; the poller ends when all of them have ended.
-    // Shared with the completion handlers: they may outlive this frame when
-    // the caller cancels run().
-    auto all_done = std::make_shared<asio::steady_timer>(self->ex, asio::steady_timer::time_point::max());
+    drsmon::asio::wait_group loops(self->ex);
     for (std::size_t i = 0; i < task_count; ++i)
     {
         const auto t = static_cast<task>(i);
         if (!self->task_enabled(t))
             continue;
-        ++self->loops_running;
-        asio::co_spawn(self->ex, self->loop(t), [self, all_done](std::exception_ptr e) {
-            if (e)
-            {
-                try
-                {
-                    std::rethrow_exception(e);
-                }
-                catch (const std::exception& ex)
-                {
-                    self->log->error(
-                        "project={} msg=\"poll loop ended\" err=\"{}\"",
-                        self->plan.project,
-                        ex.what()
-                    );
-                }
-            }
-            if (--self->loops_running == 0)
-                all_done->cancel();
-        });
+        loops.add();
+        asio::co_spawn(
+            self->ex,
+            self->loop(t),
+            loops.on_done(
+                drsmon::asio::log_completion(self->log, "poll loop", "project=" + self->plan.project)
+            )
+        );
     }
-    if (self->loops_running > 0)
-        co_await all_done->async_wait(use_tuple);
+    co_await loops.async_wait();
 }
 
 void project_poller::stop() { impl_->stop(); }

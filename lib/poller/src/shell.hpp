@@ -4,6 +4,7 @@
 // (one round per task). Decisions are made by the pure core (observations.hpp, rules.hpp,
 // roster.hpp, scheduler.hpp); this code only calls, stores and emits.
 
+#include "drsmon/asio/async.hpp"
 #include "drsmon/client/drs_client.hpp"
 #include "drsmon/poller/observations.hpp"
 #include "drsmon/poller/project_poller.hpp"
@@ -56,7 +57,6 @@ struct project_poller::impl : std::enable_shared_from_this<impl>
     std::array<std::optional<outcome>, task_count> last{};
     // The timer each task loop sleeps on, so that stop() wakes it at once.
     std::array<boost::asio::steady_timer*, task_count> sleepers{};
-    unsigned loops_running = 0;
 
     impl(project_plan p, poller_context ctx);
 
@@ -153,7 +153,6 @@ struct project_poller::impl : std::enable_shared_from_this<impl>
         std::size_t next = 0;
         outcome result = outcome::ok;
         bool abort = false;
-        unsigned workers = 0;
     };
 
     template <class Response, class Item>
@@ -201,25 +200,18 @@ struct project_poller::impl : std::enable_shared_from_this<impl>
     {
         auto q = std::make_shared<batch_queue>();
         q->batches = batches(std::move(ids));
-        auto done = std::make_shared<boost::asio::steady_timer>(
-            ex,
-            boost::asio::steady_timer::time_point::max()
-        );
+        drsmon::asio::wait_group workers(ex);
         const auto n = std::min<std::size_t>(std::max(1u, plan.max_concurrency), q->batches.size());
         for (std::size_t w = 0; w < n; ++w)
         {
-            ++q->workers;
+            workers.add();
             boost::asio::co_spawn(
                 ex,
                 batch_worker(shared_from_this(), q, &obs, t),
-                [q, done](std::exception_ptr) {
-                    if (--q->workers == 0)
-                        done->cancel();
-                }
+                workers.on_done(drsmon::asio::log_completion(log, "batch worker", "project=" + plan.project))
             );
         }
-        if (q->workers > 0)
-            co_await done->async_wait(use_tuple);
+        co_await workers.async_wait();
         co_return q->result;
     }
 
