@@ -46,13 +46,9 @@ cadence cadence_of(const job_state& s) noexcept
 
 const char* to_string(cadence c) noexcept
 {
-    switch (c)
-    {
-    case cadence::transfer: return "transfer";
-    case cadence::watch: return "watch";
-    case cadence::finished: return "finished";
-    }
-    return "transfer";
+    static constexpr std::array<const char*, cadence_count> names{"transfer", "watch", "finished"};
+    const auto i = static_cast<std::size_t>(c);
+    return i < names.size() ? names[i] : names[0];
 }
 
 std::chrono::milliseconds staleness_limit(
