@@ -192,7 +192,15 @@ INSTANTIATE_TEST_SUITE_P(
         outage_case{"TruncatedJson", "truncated", "200", "invalid JSON", false, false, 4s},
         outage_case{"MalformedJson", "malformed", "200", "invalid JSON", false, false, 4s},
         outage_case{"WrongShape", "wrong-shape", "200", "expected an array", false, false, 4s},
-        outage_case{"Huge50MB", "huge:mb=50,api=batch-status", "too_large", "exceeds", false, false, 4s}
+        // Both status sources: a transfer job's status also arrives with its progress.
+        outage_case{
+            "Huge50MB",
+            "huge:mb=50,api=batch-status|batch-progress",
+            "too_large",
+            "exceeds",
+            false,
+            false,
+            4s}
     ),
     [](const ::testing::TestParamInfo<outage_case>& p) { return std::string(p.param.name); }
 );

@@ -49,18 +49,33 @@ judgement judge(const state::job_state* stored, const drs_api::job_progress& ite
 {
     if (!stored)
         return {verdict::ignore};
-    // Progress that repeats the stored values changes nothing (apply_update would store an equal
-    // state): skip the copy.
-    const bool error_kept = !has_code(item.error) || stored->api_error == to_api_error(item.error);
-    if (error_kept && same_progress(*stored, item.progress))
+    const auto& reported = item.progress.transfer_status;
+    if (reported == "DELETED")
+        return {verdict::drop, "DELETED"};
+    // With its status the answer stands for a status observation (errors included); without, it
+    // only adds an error it carries.
+    const bool error_kept = reported.empty()
+                                ? !has_code(item.error) || stored->api_error == to_api_error(item.error)
+                                : stored->api_error == to_api_error(item.error);
+    if (!error_kept || (!reported.empty() && reported != stored->status) ||
+        !same_progress(*stored, item.progress))
+        return {verdict::apply};
+    if (reported.empty())
         return {verdict::keep};
-    return {verdict::apply};
+    // A stale job goes through apply_update so that it becomes fresh (job_fresh).
+    return {stored->stale ? verdict::apply : verdict::refresh};
 }
 
-void apply_item(state::job_state& s, const drs_api::job_progress& item, core::wall_time)
+void apply_item(state::job_state& s, const drs_api::job_progress& item, core::wall_time now)
 {
     apply_progress_snapshot(s, item.progress);
-    if (has_code(item.error))
+    if (!item.progress.transfer_status.empty())
+    {
+        s.status = item.progress.transfer_status;
+        s.api_error = to_api_error(item.error);
+        s.last_refresh = now;
+    }
+    else if (has_code(item.error))
         s.api_error = to_api_error(item.error);
 }
 

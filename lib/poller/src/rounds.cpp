@@ -6,6 +6,7 @@
 #include "shell.hpp"
 
 #include <set>
+#include <unordered_set>
 
 // One round per task: which jobs to ask, which API, and what becomes of the answers (decided by
 // the pure core). Every round returns its outcome for the scheduler.
@@ -14,39 +15,63 @@ namespace drsmon::poller {
 
 using boost::asio::awaitable;
 
+// The status round asks each API only about the jobs due for it, packed into full batches
+// (rules.hpp): batch-progress first for the jobs in a transfer phase, whose answers carry the
+// status too (transfer_status); then batch-status for the jobs that answer did not cover (new,
+// waiting, failed, finished when due, and a periodic cross-check); then batch-progress for the jobs
+// that only this round's batch-status put into a transfer phase (new ones, at the start).
 awaitable<outcome> project_poller::impl::status_round()
 {
-    // Each API is asked only about the jobs due for it, packed into full batches (rules.hpp).
+    const auto started = clock.now();
+    const auto poll_interval = plan.schedule.interval[static_cast<std::size_t>(task::status)];
+    for (const auto& id : roster.ids())
+        if (const auto* s = store.find(plan.project, id);
+            s && state::cadence_of(*s) == state::cadence::transfer)
+            transferring.insert(id);
+
+    std::unordered_set<std::string> progress_asked;
+    const auto progress_due = [&] {
+        std::vector<std::string> ids;
+        for (auto& id : roster.ids())
+        {
+            const auto* s = store.find(plan.project, id);
+            if (s && !progress_asked.contains(id) &&
+                wants_progress(*s, transferring.contains(id), !progress_read.contains(id)))
+                ids.push_back(std::move(id));
+        }
+        progress_asked.insert(ids.begin(), ids.end());
+        return ids;
+    };
+    auto first_ids = progress_due();
+    auto result = co_await batch_round(task::status, progress_observation, std::move(first_ids));
+    if (stopping)
+        co_return result;
+
     const auto now = clock.now();
     std::vector<std::string> status_ids;
     for (auto& id : roster.ids())
     {
         const auto* s = store.find(plan.project, id);
-        if (s && state::cadence_of(*s) == state::cadence::transfer)
-            transferring.insert(id);
-        if (!s || status_due(
-                      *s,
-                      now,
-                      plan.schedule.interval[static_cast<std::size_t>(task::status)],
-                      plan.finished_interval
-                  ))
+        const auto checked = status_checked.find(id);
+        const auto last_check = checked != status_checked.end() ? std::optional(checked->second)
+                                                                : std::optional<core::wall_time>();
+        if (!s || status_due(*s, {started, now, poll_interval, plan.finished_interval}, last_check))
             status_ids.push_back(std::move(id));
     }
+    auto status_asked = status_ids;
     const auto status = co_await batch_round(task::status, status_observation, std::move(status_ids));
+    if (status == outcome::ok)
+        for (auto& id : status_asked)
+            status_checked.insert_or_assign(std::move(id), now);
+    result = worst(result, status);
     if (stopping)
-        co_return status;
-    std::vector<std::string> progress_ids;
-    for (auto& id : roster.ids())
-    {
-        const auto* s = store.find(plan.project, id);
-        if (s && wants_progress(*s, transferring.contains(id), !progress_read.contains(id)))
-            progress_ids.push_back(std::move(id));
-    }
-    auto asked = progress_ids;
-    const auto progress = co_await batch_round(task::status, progress_observation, std::move(progress_ids));
+        co_return result;
+
+    auto late_ids = progress_due();
+    result = worst(result, co_await batch_round(task::status, progress_observation, std::move(late_ids)));
     // The final read after a transfer phase is done once the round got through.
-    if (progress == outcome::ok)
-        for (auto& id : asked)
+    if (result == outcome::ok)
+        for (const auto& id : progress_asked)
         {
             progress_read.insert(id);
             const auto* s = store.find(plan.project, id);
@@ -55,7 +80,7 @@ awaitable<outcome> project_poller::impl::status_round()
         }
     auto stale = state::mark_stale(store, clock.now(), plan.max_staleness, plan.finished_interval);
     emit(stale);
-    co_return worst(status, progress);
+    co_return result;
 }
 
 awaitable<outcome> project_poller::impl::detail_round()

@@ -38,14 +38,18 @@ bool wants_progress(const state::job_state& s, bool was_transferring, bool never
 
 bool status_due(
     const state::job_state& s,
-    core::wall_time now,
-    std::chrono::milliseconds poll_interval,
-    std::chrono::milliseconds finished_interval
+    const round_clock& c,
+    std::optional<core::wall_time> last_check
 ) noexcept
 {
-    if (state::cadence_of(s) != state::cadence::finished || !s.last_refresh)
-        return true;
-    return now - *s.last_refresh >= finished_interval - poll_interval / 2;
+    const auto within = [&](std::optional<core::wall_time> at) {
+        return at && c.now - *at < c.finished_interval - c.poll_interval / 2;
+    };
+    if (s.last_refresh && *s.last_refresh >= c.started && within(last_check))
+        return false;
+    if (state::cadence_of(s) == state::cadence::finished)
+        return !within(s.last_refresh);
+    return true;
 }
 
 std::optional<drs_api::struct_object_type> detail_type(std::string_view lowered) noexcept

@@ -23,6 +23,7 @@
 #include <map>
 #include <memory>
 #include <random>
+#include <unordered_map>
 #include <unordered_set>
 
 namespace drsmon::poller {
@@ -54,6 +55,8 @@ struct project_poller::impl : std::enable_shared_from_this<impl>
     // Jobs whose progress was read since the start: a job never read that is failed or paused
     // gets one read, to export where it stopped.
     std::unordered_set<std::string> progress_read;
+    // When batch-status last answered for each job (the cross-check of transfer_status).
+    std::unordered_map<std::string, core::wall_time> status_checked;
     std::array<std::optional<outcome>, task_count> last{};
     // The timer each task loop sleeps on, so that stop() wakes it at once.
     std::array<boost::asio::steady_timer*, task_count> sleepers{};

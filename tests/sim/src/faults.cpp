@@ -242,13 +242,32 @@ boost::json::value to_json(const fault& f)
 
 void fault_set::add(fault f) { faults_.push_back(std::move(f)); }
 
+namespace {
+
+// `apis` is empty (every API) or names separated by '|' ("batch-status|batch-progress").
+bool applies_to(std::string_view apis, std::string_view api)
+{
+    if (apis.empty())
+        return true;
+    while (!apis.empty())
+    {
+        const auto bar = apis.find('|');
+        if (apis.substr(0, bar) == api)
+            return true;
+        apis = bar == std::string_view::npos ? std::string_view() : apis.substr(bar + 1);
+    }
+    return false;
+}
+
+}  // namespace
+
 std::optional<fault> fault_set::pick(std::string_view api)
 {
     for (auto it = faults_.begin(); it != faults_.end(); ++it)
     {
         if (it->kind == fault_kind::clock_offset || it->kind == fault_kind::token_expiry)
             continue;
-        if (!it->api.empty() && it->api != api)
+        if (!applies_to(it->api, api))
             continue;
         if (it->probability < 1.0)
         {

@@ -120,6 +120,15 @@ TEST(SimIam, ListsTheProjectByRegionName)
     EXPECT_TRUE(parse(h.call("GET", "/v3/projects?name=eu-west-0")).at("projects").as_array().empty());
 }
 
+TEST(SimFaults, AFaultMayNameSeveralApis)
+{
+    harness h(1);
+    h.r->add_fault(*parse_fault_spec("5xx:status=503,api=batch-status|batch-progress"));
+    EXPECT_EQ(h.call("POST", status_path(), status_body(h)).status, 503u);
+    EXPECT_EQ(h.post("batch-progress", {{"jobs", jobs_array({h.ids()[0]})}}).status, 503u);
+    EXPECT_EQ(h.post("batch-detail", {{"jobs", jobs_array({h.ids()[0]})}}).status, 200u);
+}
+
 TEST(SimFaults, ServerErrorsHitOnlyTheConfiguredCountAndApi)
 {
     harness h(1);

@@ -279,6 +279,65 @@ TEST(ProgressObservation, LeavesAnUnchangedPhaseMapShared)
     EXPECT_TRUE(poller::same_progress(next, p));
 }
 
+TEST(ProgressObservation, AnAnswerWithItsStatusStandsForAStatusObservation)
+{
+    auto s = stored_job("INCRE_TRANSFER_STARTED");
+    s.progress_ratio = 1;
+    s.delay_seconds = 2;
+    const auto same = observe_one(
+        poller::progress_observation,
+        &s,
+        R"({"results":[{"job_id":"a","progress":"100","incre_trans_delay":"2","transfer_status":"INCRE_TRANSFER_STARTED"}]})"
+    );
+    EXPECT_EQ(same.kind, verdict::refresh);
+
+    const auto failed = observe_one(
+        poller::progress_observation,
+        &s,
+        R"({"results":[{"job_id":"a","progress":"100","incre_trans_delay":"2","transfer_status":"INCRE_TRANSFER_FAILED",)"
+        R"("error_code":"DRS.M00500","error_msg":"binlog purged"}]})"
+    );
+    ASSERT_EQ(failed.kind, verdict::apply);
+    EXPECT_EQ(failed.next.status, "INCRE_TRANSFER_FAILED");
+    EXPECT_EQ(failed.next.api_error.code, "DRS.M00500");
+    EXPECT_EQ(failed.next.last_refresh, t0);
+
+    // With its status, an answer without an error clears the stored one, as batch-status does.
+    s.api_error = {"DRS.M00500", "busy"};
+    const auto cleared = observe_one(
+        poller::progress_observation,
+        &s,
+        R"({"results":[{"job_id":"a","progress":"100","incre_trans_delay":"2","transfer_status":"INCRE_TRANSFER_STARTED"}]})"
+    );
+    ASSERT_EQ(cleared.kind, verdict::apply);
+    EXPECT_TRUE(cleared.next.api_error.empty());
+
+    // A stale job goes through apply_update so that it becomes fresh.
+    s.api_error = {};
+    s.stale = true;
+    EXPECT_EQ(
+        observe_one(
+            poller::progress_observation,
+            &s,
+            R"({"results":[{"job_id":"a","progress":"100","incre_trans_delay":"2","transfer_status":"INCRE_TRANSFER_STARTED"}]})"
+        )
+            .kind,
+        verdict::apply
+    );
+}
+
+TEST(ProgressObservation, DropsAJobWhoseStatusIsDeleted)
+{
+    const auto s = stored_job("RELEASE_RESOURCE_STARTED");
+    const auto o = observe_one(
+        poller::progress_observation,
+        &s,
+        R"({"results":[{"job_id":"a","transfer_status":"DELETED"}]})"
+    );
+    EXPECT_EQ(o.kind, verdict::drop);
+    EXPECT_EQ(o.code, "DELETED");
+}
+
 // ---- batch-detail
 
 TEST(DetailObservation, FillsMetadataAndDropsUnknownJobs)

@@ -119,20 +119,37 @@ TEST(PollingRules, AsksFinishedJobsForTheirStatusEveryFinishedInterval)
 {
     using namespace std::chrono_literals;
     const core::wall_time now{std::chrono::hours(500'000)};
+    const poller::round_clock c{now - 1s, now, 30s, 10min};
     auto finished = job("RELEASE_RESOURCE_COMPLETE");
-    EXPECT_TRUE(poller::status_due(finished, now, 30s, 10min));  // never refreshed
+    EXPECT_TRUE(poller::status_due(finished, c, std::nullopt));  // never refreshed
     finished.last_refresh = now - 2min;
-    EXPECT_FALSE(poller::status_due(finished, now, 30s, 10min));
+    EXPECT_FALSE(poller::status_due(finished, c, std::nullopt));
     finished.last_refresh = now - 10min + 15s;  // within half a poll interval of its time
-    EXPECT_TRUE(poller::status_due(finished, now, 30s, 10min));
+    EXPECT_TRUE(poller::status_due(finished, c, std::nullopt));
     finished.last_refresh = now - 10min + 16s;
-    EXPECT_FALSE(poller::status_due(finished, now, 30s, 10min));
+    EXPECT_FALSE(poller::status_due(finished, c, std::nullopt));
 
     for (const char* every_round :
-         {"INCRE_TRANSFER_STARTED", "INCRE_TRANSFER_FAILED", "CONFIGURATION", "PAUSING"})
+         {"INCRE_TRANSFER_STARTED", "INCRE_TRANSFER_FAILED", "CONFIGURATION", "PAUSING", ""})
     {
         auto s = job(every_round);
-        s.last_refresh = now - 1s;
-        EXPECT_TRUE(poller::status_due(s, now, 30s, 10min)) << every_round;
+        s.last_refresh = now - 30s;
+        EXPECT_TRUE(poller::status_due(s, c, now - 30s)) << every_round;
     }
+}
+
+TEST(PollingRules, TakesTheStatusFromThisRoundsProgressAnswerAndCrossChecksIt)
+{
+    using namespace std::chrono_literals;
+    const core::wall_time now{std::chrono::hours(500'000)};
+    const poller::round_clock c{now - 1s, now, 30s, 10min};
+    auto s = job("INCRE_TRANSFER_STARTED");
+    s.last_refresh = now - 500ms;  // a batch-progress answer of this round carried the status
+    EXPECT_FALSE(poller::status_due(s, c, now - 5min));
+    // batch-status itself is asked once per finished_interval (less half a poll interval).
+    EXPECT_TRUE(poller::status_due(s, c, now - 10min + 15s));
+    EXPECT_TRUE(poller::status_due(s, c, std::nullopt));
+    // Refreshed before this round started: the progress answer did not carry the status.
+    s.last_refresh = now - 2s;
+    EXPECT_TRUE(poller::status_due(s, c, now - 5min));
 }

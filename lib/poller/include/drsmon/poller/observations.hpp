@@ -64,7 +64,10 @@ inline constexpr batch_observation<drs_api::batch_status_response, drs_api::job_
     &drs_api::job_status::id,
 };
 
-// ---- batch-progress: stored jobs only; progress equal to the stored values is kept
+// ---- batch-progress: stored jobs only; progress equal to the stored values is kept. An answer
+// that carries the job's status (transfer_status) also stands for a status observation: it moves
+// the status, the per-item error and last_refresh (refresh when all repeat the stored values), and
+// a DELETED status drops the job.
 judgement judge(const state::job_state* stored, const drs_api::job_progress& item);
 void apply_item(state::job_state& s, const drs_api::job_progress& item, core::wall_time now);
 inline constexpr batch_observation<drs_api::batch_progress_response, drs_api::job_progress>

@@ -29,15 +29,27 @@ bool wants_init(const state::job_state& s) noexcept;
 // jobs otherwise.
 bool wants_progress(const state::job_state& s, bool was_transferring, bool never_read) noexcept;
 
-// batch-status is due every round, except for finished jobs (state::cadence::finished): these
-// once finished_interval has passed since their last refresh, less half a poll_interval so that a
-// round that starts a little early does not postpone them by a whole round. A job never refreshed
-// is due.
+// The times a status round judges by.
+struct round_clock
+{
+    core::wall_time started;  // when the round started (before its batch-progress requests)
+    core::wall_time now;
+    std::chrono::milliseconds poll_interval;
+    std::chrono::milliseconds finished_interval;
+};
+
+// batch-status is due for a stored job this round unless
+//  - a batch-progress answer of this round carried its status (transfer_status: the job was
+//    refreshed since the round started) and batch-status itself answered for it within
+//    finished_interval (`last_check`): a periodic cross-check, as transfer_status is documented
+//    with a subset of the statuses; or
+//  - the job is finished (state::cadence::finished) and was refreshed within finished_interval.
+// Both intervals are shortened by half a poll_interval, so that a round that starts a little early
+// does not postpone a job by a whole round.
 bool status_due(
     const state::job_state& s,
-    core::wall_time now,
-    std::chrono::milliseconds poll_interval,
-    std::chrono::milliseconds finished_interval
+    const round_clock& c,
+    std::optional<core::wall_time> last_check
 ) noexcept;
 
 // The batch-struct-detail path segment for an object type as batch-struct-process reports it,

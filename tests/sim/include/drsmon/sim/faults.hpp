@@ -43,7 +43,7 @@ struct fault
     double mb = 16;                         // huge
     std::chrono::seconds offset{0};         // clock_offset
     std::optional<int> count;               // how many requests it hits; nullopt = unlimited
-    std::string api;                        // limit to one API name ("batch-status"); empty = all
+    std::string api;                        // limit to API names ("batch-status|batch-progress"); empty = all
     double probability = 1.0;               // chance of hitting a matching request
     int hits = 0;                           // requests hit so far
 };
