@@ -21,7 +21,7 @@ namespace {
     if (!error.empty())
         std::cerr << "drs-sim: " << error << "\n";
     std::cerr << "usage: drs-sim [--listen ADDR:PORT|PORT] [--plain] [--cert FILE --key FILE] [--jobs N] "
-                 "[--seed S]\n"
+                 "[--seed S] [--estate default|realistic]\n"
                  "               [--speed X] [--scenario FILE] [--project-id ID] [--ak AK --sk SK]\n"
                  "               [--iam-user NAME --iam-password PW] [--token-lifetime SECONDS]\n"
                  "               [--port-file FILE] [--jobs-file FILE] [--fault SPEC]...\n";
@@ -72,6 +72,12 @@ int main(int argc, char** argv)
                 opts.key_file = value();
             else if (a == "--jobs")
                 opts.world.jobs = std::stoi(value());
+            else if (a == "--estate")
+            {
+                opts.world.estate = value();
+                if (opts.world.estate != "default" && opts.world.estate != "realistic")
+                    throw std::invalid_argument("--estate must be default or realistic");
+            }
             else if (a == "--seed")
                 opts.world.seed = std::stoull(value());
             else if (a == "--speed")

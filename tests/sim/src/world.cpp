@@ -392,7 +392,7 @@ std::string world::make_id(std::string_view suffix)
 void world::generate()
 {
     for (int i = 0; i < opts_.jobs; ++i)
-        add_job(generate_job(i));
+        add_job(opts_.estate == "realistic" ? generate_realistic_job(i) : generate_job(i));
     // Async batches (v5) group the generated jobs four by four.
     for (std::size_t i = 0; i < jobs_.size(); i += 4)
     {
@@ -582,6 +582,104 @@ job_spec world::generate_job(int index)
             kf(t + r.between(60, 180), "RELEASE_RESOURCE_COMPLETE");
             break;
         }
+    }
+    return j;
+}
+
+job_spec world::generate_realistic_job(int index)
+{
+    // Identity, objects and pre-check items as in the default estate; the life cycle by slot.
+    job_spec j = generate_job(index);
+    rng r{rng_state_};
+    j.timeline.clear();
+    auto kf = [&](double at, std::string status) {
+        keyframe k;
+        k.at = at;
+        k.status = std::move(status);
+        j.timeline.push_back(k);
+        return &j.timeline.back();
+    };
+    const int slot = index % 20;
+    double t = -r.between(6, 72) * 3600;
+    j.created_at = t;
+    kf(t, "CREATING")->delay = -1;
+    kf(t + 30, "CONFIGURATION");
+    j.precheck_start = t + 40;
+    j.precheck_duration = 60;
+    if (slot == 10 || slot == 11)
+    {
+        // Configuring: created lately, its pre-check done or running.
+        t = -r.between(60, 3600);
+        j.timeline.clear();
+        j.created_at = t;
+        kf(t, "CREATING")->delay = -1;
+        kf(t + 30, "CONFIGURATION");
+        j.precheck_start = t + 40;
+        j.precheck_duration = r.between(30, 600);
+        return j;
+    }
+    kf(t + 300, "STARTJOBING");
+    if (slot == 8 || slot == 9)
+    {
+        // Full transfer under way; it goes incremental later.
+        const double started = -r.between(60, 1800);
+        kf(started, "FULL_TRANSFER_STARTED")->progress = 0;
+        const double done = r.between(1800, 7200);
+        kf(done, "FULL_TRANSFER_COMPLETE")->progress = 100;
+        auto* incr = kf(done + 60, "INCRE_TRANSFER_STARTED");
+        incr->progress = 100;
+        incr->delay = r.between(0.5, 8);
+        return j;
+    }
+    kf(t + 360, "FULL_TRANSFER_STARTED")->progress = 0;
+    kf(t + 1800, "FULL_TRANSFER_COMPLETE")->progress = 100;
+    if ((slot == 15 || slot == 16) && j.db_use_type == "migration")
+    {
+        j.task_type = "FULL_TRANS";  // a full-only migration, done
+        return j;
+    }
+    const double base = r.between(0.5, 8);
+    auto* incr = kf(t + 1900, "INCRE_TRANSFER_STARTED");
+    incr->progress = 100;
+    incr->delay = base;
+    incr->delay_jitter = base * 0.8;
+    if (slot >= 12 && slot <= 16)
+    {
+        // Ended and released hours ago.
+        const double ended = -r.between(3600, 5 * 3600);
+        kf(ended, "RELEASE_RESOURCE_STARTED")->delay = -1;
+        kf(ended + r.between(60, 180), "RELEASE_RESOURCE_COMPLETE");
+        return j;
+    }
+    if (slot == 17 || slot == 18)
+    {
+        // Failed a while ago and left so until someone retries it hours later.
+        auto* f = kf(
+            -r.between(600, 5 * 3600),
+            slot == 17 ? "INCRE_TRANSFER_FAILED" : "FULL_TRANSFER_FAILED"
+        );
+        f->error_message = slot == 17
+                               ? "Incremental transfer failed: the binlog of the source database was purged."
+                               : "Full transfer failed: lost connection to the source database.";
+        auto* rec = kf(r.between(6, 24) * 3600, "INCRE_TRANSFER_STARTED");
+        rec->error_message = "";
+        return j;
+    }
+    if (slot == 19)
+    {
+        // Paused by an operator; resumed later.
+        kf(-r.between(300, 3600), "PAUSING");
+        kf(r.between(1800, 7200), "INCRE_TRANSFER_STARTED");
+        return j;
+    }
+    // Incremental, with an incident now and then.
+    if (r.uniform() < 0.3)
+    {
+        const double at = r.between(600, 7200);
+        auto* f = kf(at, "INCRE_TRANSFER_FAILED");
+        f->error_message = "Incremental transfer failed: the binlog of the source database was purged.";
+        auto* rec = kf(at + r.between(300, 1800), "INCRE_TRANSFER_STARTED");
+        rec->error_message = "";
     }
     return j;
 }

@@ -169,3 +169,27 @@ TEST(SimScenario, NamesTheLineOfABadKey)
     EXPECT_EQ(parse_seconds("1.5h"), 5400.0);
     EXPECT_FALSE(parse_seconds("soon"));
 }
+
+TEST(SimWorld, TheRealisticEstateHasTheDocumentedMixOfPhases)
+{
+    core::manual_clock c;
+    auto o = opts(7, 1000);
+    o.estate = "realistic";
+    world w(o, c);
+    std::map<std::string, int> phases;
+    for (const auto& j : w.jobs())
+    {
+        const auto status = w.snapshot(j, 0.0).status;
+        const bool failed = status.ends_with("_FAILED");
+        const bool finished = status == "RELEASE_RESOURCE_COMPLETE" ||
+                              (status == "FULL_TRANSFER_COMPLETE" && j.task_type == "FULL_TRANS");
+        ++phases[failed ? "failed" : finished ? "finished" : status];
+    }
+    EXPECT_EQ(phases["INCRE_TRANSFER_STARTED"], 400);
+    EXPECT_EQ(phases["FULL_TRANSFER_STARTED"], 100);
+    EXPECT_EQ(phases["CONFIGURATION"], 100);
+    EXPECT_EQ(phases["finished"], 250);
+    EXPECT_EQ(phases["failed"], 100);
+    EXPECT_EQ(phases["PAUSING"], 50);
+    EXPECT_EQ(phases.size(), 6u);
+}

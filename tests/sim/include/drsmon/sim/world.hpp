@@ -120,7 +120,12 @@ struct world_options
     std::string project_id = "0123456789abcdef0123456789abcdef";
     std::string region = "ap-southeast-1";
     std::uint64_t seed = 1;
-    int jobs = 0;        // generated jobs
+    int jobs = 0;  // generated jobs
+    // "default": jobs created up to 4 hours ago, most in incremental transfer by now.
+    // "realistic": an estate as a team keeps it (by job index modulo 20, exact for multiples of
+    // 20): 40 % incremental, 10 % full transfer, 10 % configuring, 25 % finished or released,
+    // 10 % failed, 5 % paused, each going on with its life cycle.
+    std::string estate = "default";
     double speed = 1.0;  // simulated seconds per clock second
     // Wall time that simulated second 0 maps to; default: the clock's now() at construction.
     std::optional<core::wall_time> epoch;
@@ -179,6 +184,7 @@ public:
 private:
     void generate();
     job_spec generate_job(int index);
+    job_spec generate_realistic_job(int index);
 
     world_options opts_;
     const core::clock& clock_;
