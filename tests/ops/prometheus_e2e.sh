@@ -2,9 +2,11 @@
 # The monitoring mixin against a real Prometheus:
 #   drs-sim (tests/ops/data/scenario.yaml) <- drs-monitor <- prometheus (1s scrape and evaluation,
 #   config/prometheus/{alerts,rules}.yml loaded unchanged)
-# and asserts through Prometheus's HTTP API that the target is up, every dashboard query and
-# template variable and every recording rule returns data, and that forcing a job into
-# INCRE_TRANSFER_FAILED in the simulator makes DrsJobFailed fire (its for: is 30s).
+# and asserts through Prometheus's HTTP API that the target is up; that in a healthy run (nothing
+# failed, throttled or retried) every dashboard query and template variable and every recording
+# rule returns data, except the failure-only queries listed below with their reason; that once a
+# job is forced into INCRE_TRANSFER_FAILED in the simulator every query returns data and
+# DrsJobFailed fires (its for: is 30s).
 #   usage: prometheus_e2e.sh <drs-monitor binary> <drs-sim binary> <source dir>
 # Exit 77 (skipped) only when /usr/bin/prometheus is missing.
 set -euo pipefail
@@ -160,15 +162,6 @@ alert_state() {
 [ "$(query "drs_job_failed{job_id=\"$failing_job\"}" | jq -r '.[0].value[1]')" = 0 ] || fail "$failing_name is failed from the start"
 [ "$(alert_state DrsJobFailed "$failing_job")" = inactive ] || fail "DrsJobFailed is active before the job failed"
 
-curl -fsS --cacert "$src/tests/data/tls/ca.pem" -X POST -H 'Content-Type: application/json' \
-    -d '{"status":"INCRE_TRANSFER_FAILED","failed_reason":"forced by prometheus_e2e.sh"}' \
-    "$sim_url/-/sim/jobs/$failing_job" >/dev/null
-forced_at=$(date +%s)
-step "forced $failing_name into INCRE_TRANSFER_FAILED"
-# Two throttled answers: the retry and throttling panels need drs-monitor to have seen some.
-curl -fsS --cacert "$src/tests/data/tls/ca.pem" -X POST -H 'Content-Type: application/json' \
-    -d '{"spec":"429:count=2,api=batch-progress"}' "$sim_url/-/sim/faults" >/dev/null
-
 # --- every dashboard query and variable, with Grafana's variables substituted.
 substitute() {
     sed -e 's/\$__rate_interval/1m/g; s/\$__range/5m/g; s/\$__interval/5s/g' \
@@ -183,11 +176,34 @@ done >"$dash_queries"
 mapfile -t records < <(sed -n 's/^ *- record: *//p' "$src/config/prometheus/rules.yml")
 [ ${#records[@]} -ge 5 ] || fail "found only ${#records[@]} recording rules"
 
+# The queries that legitimately have no data while nothing fails, as "dashboard<TAB>panel<TAB>
+# start of the expression<TAB>reason". In the healthy run they must have no data (so that this
+# list stays true); once a job has failed they must have data like every other query.
+failure_only=$work/failure-only.tsv
+printf '%s\t%s\t%s\t%s\n' \
+    drs-overview.json "Failed jobs" '(drs_job_status{' \
+    'the table lists the jobs whose status ends in _FAILED (drs_job_status == 1 joined with the name): empty while none has failed' \
+    >"$failure_only"
+is_failure_only() {
+    local dash title prefix reason
+    while IFS=$'\t' read -r dash title prefix reason; do
+        [ "$1" = "$dash" ] && [ "$2" = "$title" ] && [[ "$3" == "$prefix"* ]] && return 0
+    done <"$failure_only"
+    return 1
+}
+
+# missing healthy|failed: prints every query, recording rule and template variable without data
+# (healthy: the failure-only queries instead must have none), one per line; nothing when all is well.
 missing() {
-    local out="" dash title expr
+    local mode=$1 out="" dash title expr
     while IFS=$'\t' read -r dash title expr; do
-        expr=$(printf '%s' "$expr" | substitute)
-        has_data "$expr" || out+="  $dash / $title: $expr"$'\n'
+        local q
+        q=$(printf '%s' "$expr" | substitute)
+        if [ "$mode" = healthy ] && is_failure_only "$dash" "$title" "$expr"; then
+            has_data "$q" && out+="  listed as failure-only but has data: $dash / $title: $q"$'\n'
+        else
+            has_data "$q" || out+="  $dash / $title: $q"$'\n'
+        fi
     done <"$dash_queries"
     for r in "${records[@]}"; do has_data "$r" || out+="  recording rule $r"$'\n'; done
     # Template variables: label_values(selector, label) through the label values API.
@@ -203,19 +219,45 @@ missing() {
     done
     printf '%s' "$out"
 }
-all_have_data() { last_missing=$(missing); [ -z "$last_missing" ]; }
-if ! wait_for_data=$(
-    end=$(($(date +%s) + 60))
-    until all_have_data; do
-        [ "$(date +%s)" -lt "$end" ] || { printf '%s' "$last_missing"; exit 1; }
-        sleep 1
-    done
-); then
-    echo "queries without data after 60s:" >&2
-    echo "$wait_for_data" >&2
-    fail "dashboard queries or recording rules without data"
-fi
-step "all $(wc -l <"$dash_queries") dashboard queries, the template variables and ${#records[@]} recording rules return data"
+# expect_data MODE: waits up to 60 s for missing MODE to print nothing.
+expect_data() {
+    local mode=$1 result
+    if ! result=$(
+        end=$(($(date +%s) + 60))
+        until last=$(missing "$mode") && [ -z "$last" ]; do
+            [ "$(date +%s)" -lt "$end" ] || { printf '%s' "$last"; exit 1; }
+            sleep 1
+        done
+    ); then
+        echo "queries without data after 60s ($mode run):" >&2
+        echo "$result" >&2
+        fail "dashboard queries or recording rules without data in the $mode run"
+    fi
+}
+scalar() { query "$1" | jq -r '.[0].value[1] // "none"'; }
+
+# --- a healthy run: nothing failed, throttled or retried, and still every panel has data.
+expect_data healthy
+[ "$(scalar 'sum(drs_monitor_api_throttled_total)')" = 0 ] || fail "throttled in the healthy run"
+[ "$(scalar 'sum(drs_monitor_api_retries_total)')" = 0 ] || fail "retries in the healthy run"
+[ "$(scalar 'sum(drs_job_failed)')" = 0 ] || fail "a job failed in the healthy run"
+step "healthy run: $(($(wc -l <"$dash_queries") - $(wc -l <"$failure_only"))) dashboard queries, the template variables and ${#records[@]} recording rules return data; $(wc -l <"$failure_only") failure-only query has none:"
+cut -f1,2,4 "$failure_only" | sed 's/\t/ \/ /; s/\t/: /; s/^/    /'
+
+curl -fsS --cacert "$src/tests/data/tls/ca.pem" -X POST -H 'Content-Type: application/json' \
+    -d '{"status":"INCRE_TRANSFER_FAILED","failed_reason":"forced by prometheus_e2e.sh"}' \
+    "$sim_url/-/sim/jobs/$failing_job" >/dev/null
+forced_at=$(date +%s)
+step "forced $failing_name into INCRE_TRANSFER_FAILED"
+# Two throttled answers: counted on the series that existed at 0 from the start.
+curl -fsS --cacert "$src/tests/data/tls/ca.pem" -X POST -H 'Content-Type: application/json' \
+    -d '{"spec":"429:count=2,api=batch-progress"}' "$sim_url/-/sim/faults" >/dev/null
+
+# --- after the failure every query has data, the failure-only ones included.
+expect_data failed
+throttled_twice() { [ "$(scalar 'sum(drs_monitor_api_throttled_total{api="batch-progress"})')" = 2 ]; }
+wait_for 30 "drs_monitor_api_throttled_total{api=\"batch-progress\"} to reach 2" throttled_twice
+step "after the failure: all $(wc -l <"$dash_queries") dashboard queries return data; 2 throttled answers counted"
 
 # --- DrsJobFailed: pending, then firing with the job's name from drs_job_info.
 firing() { [ "$(alert_state DrsJobFailed "$failing_job")" = firing ]; }

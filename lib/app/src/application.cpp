@@ -16,6 +16,8 @@
 #include "drsmon/state/store.hpp"
 #include "drsmon/state/update.hpp"
 
+#include "known_series.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -510,6 +512,7 @@ struct application::impl
             built.emplace(p.name, std::move(rt));
         }
         projects = std::move(built);
+        declare_known_series(*self, cfg);
         // Jobs no longer configured leave the store at once (async-batch members are re-found by their
         // batch).
         std::set<state::job_key> wanted;
