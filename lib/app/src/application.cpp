@@ -481,6 +481,8 @@ struct application::impl
                 g.poll_interval};
             plan.schedule.jitter = g.jitter;
             plan.schedule.auth_hold = g.auth_failure_backoff;
+            plan.schedule.throttle_initial = g.throttle.min_backoff;
+            plan.schedule.throttle_max = g.throttle.max_backoff;
             plan.batch_size = static_cast<unsigned>(g.batch_size);
             plan.max_concurrency = static_cast<unsigned>(g.max_concurrency);
             plan.max_staleness = g.max_staleness;

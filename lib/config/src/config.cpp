@@ -352,6 +352,24 @@ void read_retry(const parser& p, const field& f, retry_config& r)
     }
 }
 
+void read_throttle(const parser& p, const field& f, throttle_config& t)
+{
+    const section s(p, f, {"min_backoff", "max_backoff"});
+    if (auto v = s.get("min_backoff"))
+        t.min_backoff = p.duration(*v);
+    if (auto v = s.get("max_backoff"))
+        t.max_backoff = p.duration(*v);
+    if (t.max_backoff < t.min_backoff)
+    {
+        const field at = s.get("max_backoff") ? *s.get("max_backoff") : *s.get("min_backoff");
+        p.fail(
+            at.line,
+            s.child_path("max_backoff"),
+            "must not be shorter than min_backoff (" + format_duration(t.min_backoff) + ")"
+        );
+    }
+}
+
 void read_events(const parser& p, const field& f, events_config& e)
 {
     const section s(p, f, {"ring_size", "file_max_bytes", "file_keep"});
@@ -380,6 +398,7 @@ void read_global(const parser& p, const field& f, const std::string& config_dir,
          "state_dir",
          "max_response_bytes",
          "retry",
+         "throttle",
          "auth_failure_backoff",
          "events",
          "jitter",
@@ -410,6 +429,8 @@ void read_global(const parser& p, const field& f, const std::string& config_dir,
         g.max_response_bytes = p.size(*v);
     if (auto v = s.get("retry"))
         read_retry(p, *v, g.retry);
+    if (auto v = s.get("throttle"))
+        read_throttle(p, *v, g.throttle);
     if (auto v = s.get("events"))
         read_events(p, *v, g.events);
     if (auto v = s.get("jitter"))

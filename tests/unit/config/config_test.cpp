@@ -51,6 +51,8 @@ TEST(LoadConfig, AppliesEveryGlobalDefault)
     EXPECT_EQ(g.retry.initial_backoff, 1s);
     EXPECT_EQ(g.retry.max_backoff, 60s);
     EXPECT_EQ(g.retry.round_budget, 20);
+    EXPECT_EQ(g.throttle.min_backoff, 5s);
+    EXPECT_EQ(g.throttle.max_backoff, 10min);
     EXPECT_EQ(g.auth_failure_backoff, 5min);
     EXPECT_EQ(g.events.ring_size, 1000u);
     EXPECT_EQ(g.events.file_max_bytes, 10u << 20);
@@ -75,6 +77,7 @@ global:
   state_dir: state
   max_response_bytes: 4MiB
   retry: { max_attempts: 5, initial_backoff: 500ms, max_backoff: 2m, round_budget: 0 }
+  throttle: { min_backoff: 2s, max_backoff: 1h }
   auth_failure_backoff: 15m
   events: { ring_size: 50, file_max_bytes: 1MB, file_keep: 0 }
   jitter: 0.25
@@ -102,6 +105,8 @@ projects:
     EXPECT_EQ(g.retry.initial_backoff, 500ms);
     EXPECT_EQ(g.retry.max_backoff, 2min);
     EXPECT_EQ(g.retry.round_budget, 0);
+    EXPECT_EQ(g.throttle.min_backoff, 2s);
+    EXPECT_EQ(g.throttle.max_backoff, 1h);
     EXPECT_EQ(g.auth_failure_backoff, 15min);
     EXPECT_EQ(g.events.ring_size, 50u);
     EXPECT_EQ(g.events.file_max_bytes, 1'000'000u);

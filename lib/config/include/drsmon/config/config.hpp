@@ -23,6 +23,15 @@ struct retry_config
     int round_budget = 20;                // retries per project per round, 0 = no retries
 };
 
+// The pause of one API of a project after a throttled round (global.throttle): a random time
+// between min_backoff and min(max_backoff, min_backoff x 2^(n-1)) after the n-th throttled round
+// in a row (full jitter; poller::schedule_settings::throttle_initial / throttle_max).
+struct throttle_config
+{
+    milliseconds min_backoff{5'000};    // > 0
+    milliseconds max_backoff{600'000};  // >= min_backoff
+};
+
 // The event ring and its events.jsonl file (global.events).
 struct events_config
 {
@@ -46,6 +55,7 @@ struct global_config
     std::string state_dir = "/var/lib/drs-monitor";  // state.json and events.jsonl
     std::uint64_t max_response_bytes = 16ull << 20;  // response body limit
     retry_config retry;
+    throttle_config throttle;
     milliseconds auth_failure_backoff{300'000};  // pause after 401/403 before trying again
     events_config events;
     double jitter = 0.1;             // +- ratio applied to every interval, 0..1
