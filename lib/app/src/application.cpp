@@ -16,6 +16,7 @@
 #include "drsmon/state/store.hpp"
 #include "drsmon/state/update.hpp"
 
+#include "durability.hpp"
 #include "known_series.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -209,6 +210,7 @@ struct application::impl
     asio::io_context ioc{1};
     const core::clock& clock = core::system_clock();
     state::store store;
+    state::durable_files durable;  // events.fsync; outlives `events`, which appends through it
     std::unique_ptr<state::event_log> events;
     std::shared_ptr<metrics::self_metrics> self;
     std::shared_ptr<metrics::job_collector> jobs_collector;
@@ -307,6 +309,8 @@ struct application::impl
         opts.state_dir = cfg.global.state_dir;
         opts.max_file_bytes = cfg.global.events.file_max_bytes;
         opts.max_files = static_cast<unsigned>(cfg.global.events.file_keep);
+        durable.set_policy(fsync_policy_of(cfg.global.events.fsync));
+        opts.durable = &durable;
         // After a crash events.jsonl may hold events newer than the last saved state: continue
         // after them so that no seq is handed out twice.
         for (const auto& path : {opts.state_dir + "/events.jsonl.1", opts.state_dir + "/events.jsonl"})
@@ -366,7 +370,7 @@ struct application::impl
             changed.push_back({e.project, e.job_id});
         std::sort(changed.begin(), changed.end());
         changed.erase(std::unique(changed.begin(), changed.end()), changed.end());
-        if (auto j = state::append_journal(store, changed, events->next_seq(), journal_file()); !j)
+        if (auto j = state::append_journal(store, changed, events->next_seq(), journal_file(), durable); !j)
         {
             log->warn("msg=\"cannot write the state journal\" err=\"{}\"", j.error().to_string());
             save_state();
@@ -383,6 +387,11 @@ struct application::impl
         auto it = projects.find(project);
         if (it != projects.end())
             self->set_up(project, it->second.poller->up());
+        if (auto r = durable.sync(); !r)
+            log->warn(
+                "msg=\"cannot sync events or the state journal to disk\" err=\"{}\"",
+                r.error().to_string()
+            );
         // state.json is rewritten after a status round, and not more often than every
         // min_save_interval: the journal written in on_events holds every change that had events
         // since the last save, so a crash in between reports nothing twice.

@@ -370,15 +370,26 @@ void read_throttle(const parser& p, const field& f, throttle_config& t)
     }
 }
 
+fsync_mode read_fsync_mode(const parser& p, const field& f)
+{
+    const std::string v = p.text(f);
+    for (auto m : {fsync_mode::never, fsync_mode::round, fsync_mode::always})
+        if (v == to_string(m))
+            return m;
+    p.fail(f, "must be one of never, round, always (got " + in_quotes(v) + ")");
+}
+
 void read_events(const parser& p, const field& f, events_config& e)
 {
-    const section s(p, f, {"ring_size", "file_max_bytes", "file_keep"});
+    const section s(p, f, {"ring_size", "file_max_bytes", "file_keep", "fsync"});
     if (auto v = s.get("ring_size"))
         e.ring_size = static_cast<std::size_t>(p.integer(*v, 1, 1'000'000));
     if (auto v = s.get("file_max_bytes"))
         e.file_max_bytes = p.size(*v);
     if (auto v = s.get("file_keep"))
         e.file_keep = static_cast<int>(p.integer(*v, 0, 100));
+    if (auto v = s.get("fsync"))
+        e.fsync = read_fsync_mode(p, *v);
 }
 
 void read_global(const parser& p, const field& f, const std::string& config_dir, global_config& g)
@@ -822,6 +833,17 @@ const char* to_string(auth_type t) noexcept
     case auth_type::password: return "password";
     }
     return "aksk";
+}
+
+const char* to_string(fsync_mode m) noexcept
+{
+    switch (m)
+    {
+    case fsync_mode::never: return "never";
+    case fsync_mode::round: return "round";
+    case fsync_mode::always: return "always";
+    }
+    return "round";
 }
 
 const char* to_string(collect_type t) noexcept

@@ -78,6 +78,12 @@ const bad_case cases[] = {
     {"BackoffCapBelowStart", "global:\n  retry:\n    initial_backoff: 1m\n    max_backoff: 10s\n" PROJECT_HEAD AKSK_ENV
                                  ONE_JOB,
      "drs.yml:4: global.retry.max_backoff: must not be shorter than initial_backoff (1m)"},
+    {"UnknownEventsKey", "global:\n  events: { sync: round }\n" PROJECT_HEAD AKSK_ENV ONE_JOB,
+     "drs.yml:2: global.events.sync: unknown key (allowed: ring_size, file_max_bytes, file_keep, fsync)"},
+    {"EventsFsyncUnknown", "global:\n  events:\n    fsync: sometimes\n" PROJECT_HEAD AKSK_ENV ONE_JOB,
+     "drs.yml:3: global.events.fsync: must be one of never, round, always (got \"sometimes\")"},
+    {"EventsFsyncIsABoolean", "global:\n  events:\n    fsync: true\n" PROJECT_HEAD AKSK_ENV ONE_JOB,
+     "drs.yml:3: global.events.fsync: must be one of never, round, always (got \"true\")"},
     {"UnknownThrottleKey", "global:\n  throttle: { initial: 5s }\n" PROJECT_HEAD AKSK_ENV ONE_JOB,
      "drs.yml:2: global.throttle.initial: unknown key (allowed: min_backoff, max_backoff)"},
     {"ThrottleMinZero", "global:\n  throttle:\n    min_backoff: 0s\n" PROJECT_HEAD AKSK_ENV ONE_JOB,
