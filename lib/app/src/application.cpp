@@ -8,6 +8,8 @@
 #include "drsmon/state/update.hpp"
 
 #include "application_impl.hpp"
+#include "durability.hpp"
+#include "known_series.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -28,9 +30,11 @@ application::impl::impl(config::cli_options c, config::config f, std::shared_ptr
     jobs_collector = std::make_shared<metrics::job_collector>(store, clock, collector_options());
 }
 
-state::event_log_options application::impl::event_options() const
+state::event_log_options application::impl::event_options()
 {
+    durable.set_policy(fsync_policy_of(cfg.global.events.fsync));
     state::event_log_options o;
+    o.durable = &durable;
     o.capacity = cfg.global.events.ring_size;
     o.max_file_bytes = cfg.global.events.file_max_bytes;
     o.max_files = static_cast<unsigned>(cfg.global.events.file_keep);
@@ -130,6 +134,11 @@ void application::impl::on_round(const std::string& project, poller::task t, pol
     auto it = projects.find(project);
     if (it != projects.end())
         self->set_up(project, it->second.poller->up());
+    if (auto r = durable.sync(); !r)
+        log->warn(
+            "msg=\"cannot sync events or the state journal to disk\" err=\"{}\"",
+            r.error().to_string()
+        );
     // state.json is rewritten after a status round, and not more often than every
     // min_save_interval: the journal written in on_events holds every change that had events
     // since the last save, so a crash in between reports nothing twice.
@@ -187,6 +196,7 @@ core::result<void> application::impl::build_projects()
         built.emplace(p.name, std::move(rt));
     }
     projects = std::move(built);
+    declare_known_series(*self, cfg);
     for (const auto& k : unconfigured_jobs(cfg, store))
     {
         auto evs = state::remove_job(store, k, clock.now());

@@ -67,6 +67,8 @@ struct application::impl
     boost::asio::io_context ioc{1};
     const core::clock& clock = core::system_clock();
     state::store store;
+    // events.fsync for events.jsonl and the state journal; before `files`, which appends through it.
+    state::durable_files durable;
     // The directory chosen at start: a reload does not move the state.
     state::state_dir files;
     std::unique_ptr<state::event_log> events;
@@ -97,7 +99,7 @@ struct application::impl
 
     impl(config::cli_options c, config::config f, std::shared_ptr<spdlog::logger> l);
 
-    state::event_log_options event_options() const;
+    state::event_log_options event_options();
     metrics::job_collector_options collector_options() const;
     std::vector<project_status> project_statuses() const;
 

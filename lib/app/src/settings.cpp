@@ -96,6 +96,8 @@ poller::project_plan plan_of(const config::global_config& g, const config::proje
         g.poll_interval};
     plan.schedule.jitter = g.jitter;
     plan.schedule.auth_hold = g.auth_failure_backoff;
+    plan.schedule.throttle_initial = g.throttle.min_backoff;
+    plan.schedule.throttle_max = g.throttle.max_backoff;
     plan.batch_size = static_cast<unsigned>(g.batch_size);
     plan.max_concurrency = static_cast<unsigned>(g.max_concurrency);
     plan.max_staleness = g.max_staleness;

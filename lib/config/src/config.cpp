@@ -345,15 +345,44 @@ void read_retry(const parser& p, const field& f, retry_config& r)
     }
 }
 
+void read_throttle(const parser& p, const field& f, throttle_config& t)
+{
+    const section s(p, f, {"min_backoff", "max_backoff"});
+    if (auto v = s.get("min_backoff"))
+        t.min_backoff = p.duration(*v);
+    if (auto v = s.get("max_backoff"))
+        t.max_backoff = p.duration(*v);
+    if (t.max_backoff < t.min_backoff)
+    {
+        const field at = s.get("max_backoff") ? *s.get("max_backoff") : *s.get("min_backoff");
+        p.fail(
+            at.line,
+            s.child_path("max_backoff"),
+            "must not be shorter than min_backoff (" + format_duration(t.min_backoff) + ")"
+        );
+    }
+}
+
+fsync_mode read_fsync_mode(const parser& p, const field& f)
+{
+    const std::string v = p.text(f);
+    for (auto m : {fsync_mode::never, fsync_mode::round, fsync_mode::always})
+        if (v == to_string(m))
+            return m;
+    p.fail(f, "must be one of never, round, always (got " + in_quotes(v) + ")");
+}
+
 void read_events(const parser& p, const field& f, events_config& e)
 {
-    const section s(p, f, {"ring_size", "file_max_bytes", "file_keep"});
+    const section s(p, f, {"ring_size", "file_max_bytes", "file_keep", "fsync"});
     if (auto v = s.get("ring_size"))
         e.ring_size = static_cast<std::size_t>(p.integer(*v, 1, 1'000'000));
     if (auto v = s.get("file_max_bytes"))
         e.file_max_bytes = p.size(*v);
     if (auto v = s.get("file_keep"))
         e.file_keep = static_cast<int>(p.integer(*v, 0, 100));
+    if (auto v = s.get("fsync"))
+        e.fsync = read_fsync_mode(p, *v);
 }
 
 void read_global(const parser& p, const field& f, const std::string& config_dir, global_config& g)
@@ -374,6 +403,7 @@ void read_global(const parser& p, const field& f, const std::string& config_dir,
          "state_dir",
          "max_response_bytes",
          "retry",
+         "throttle",
          "auth_failure_backoff",
          "events",
          "jitter",
@@ -405,6 +435,8 @@ void read_global(const parser& p, const field& f, const std::string& config_dir,
         g.max_response_bytes = p.size(*v);
     if (auto v = s.get("retry"))
         read_retry(p, *v, g.retry);
+    if (auto v = s.get("throttle"))
+        read_throttle(p, *v, g.throttle);
     if (auto v = s.get("events"))
         read_events(p, *v, g.events);
     if (auto v = s.get("jitter"))
@@ -802,6 +834,17 @@ const char* to_string(auth_type t) noexcept
     case auth_type::password: return "password";
     }
     return "aksk";
+}
+
+const char* to_string(fsync_mode m) noexcept
+{
+    switch (m)
+    {
+    case fsync_mode::never: return "never";
+    case fsync_mode::round: return "round";
+    case fsync_mode::always: return "always";
+    }
+    return "round";
 }
 
 const char* to_string(collect_type t) noexcept

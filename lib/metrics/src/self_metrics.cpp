@@ -166,4 +166,25 @@ void self_metrics::forget_project(const std::string& project)
     events_.forget(project);
 }
 
+void self_metrics::set_projects(
+    const std::vector<std::string>& projects,
+    const std::vector<std::string>& apis
+)
+{
+    for (const auto& old : projects_)
+        if (std::find(projects.begin(), projects.end(), old) == projects.end())
+            forget_project(old);
+    projects_ = projects;
+    for (const auto& p : projects)
+    {
+        for (const auto& a : apis)
+        {
+            retries_.get({p, a});
+            throttled_.get({p, a});
+        }
+        for (auto k : state::all_event_kinds)
+            events_.get({p, state::to_string(k)});
+    }
+}
+
 }  // namespace drsmon::metrics

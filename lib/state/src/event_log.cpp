@@ -61,6 +61,7 @@ core::result<void> event_log::write_file(const std::vector<event>& events)
     const fs::path path = file_path();
     std::error_code ec;
     const auto size = fs::file_size(path, ec);
+    bool created = static_cast<bool>(ec);
     // Rotate before the file would pass the limit; an empty file is never rotated, so a single
     // oversized batch still lands somewhere.
     if (!ec && size > 0 && size + lines.size() > options_.max_file_bytes)
@@ -82,6 +83,7 @@ core::result<void> event_log::write_file(const std::vector<event>& events)
         }
         if (ec)
             return core::make_error(core::errc::io, path.string(), "cannot rotate: " + ec.message());
+        created = true;
     }
 
     std::ofstream out(path, std::ios::app | std::ios::binary);
@@ -91,6 +93,9 @@ core::result<void> event_log::write_file(const std::vector<event>& events)
     out.flush();
     if (!out)
         return core::make_error(core::errc::io, path.string(), "write failed");
+    out.close();
+    if (options_.durable)
+        return options_.durable->appended(path.string(), created);
     return {};
 }
 

@@ -1,3 +1,4 @@
+#include "drsmon/state/durable_files.hpp"
 #include "drsmon/state/persist.hpp"
 #include "drsmon/state/state_dir.hpp"
 
@@ -81,6 +82,9 @@ core::result<void> state_dir::journal(
     std::uint64_t next_event_seq
 ) const
 {
+    // With events.fsync the journal is made durable by the same policy as events.jsonl.
+    if (events_.durable)
+        return append_journal(s, keys, next_event_seq, journal_file_, *events_.durable);
     return append_journal(s, keys, next_event_seq, journal_file_);
 }
 

@@ -158,6 +158,8 @@ const settings_case cases[] = {
          g.batch_size = 7;
          g.max_staleness = 4min;
          g.finished_interval = 20min;
+         g.throttle.min_backoff = 7s;
+         g.throttle.max_backoff = 3min;
      },
      [](const project_settings& s) {
          const auto& i = s.plan.schedule.interval;
@@ -171,6 +173,8 @@ const settings_case cases[] = {
          EXPECT_EQ(s.plan.batch_size, 7u);
          EXPECT_EQ(s.plan.max_staleness, 4min);
          EXPECT_EQ(s.plan.finished_interval, 20min);
+         EXPECT_EQ(s.plan.schedule.throttle_initial, 7s);
+         EXPECT_EQ(s.plan.schedule.throttle_max, 3min);
      }},
 };
 

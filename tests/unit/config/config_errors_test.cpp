@@ -38,7 +38,7 @@ const bad_case cases[] = {
      "drs.yml:2: global.poll_intervall: unknown key (allowed: poll_interval, finished_interval, detail_interval, "
      "precheck_interval, "
      "init_interval, async_interval, batch_size, max_concurrency, request_timeout, max_staleness, state_dir, "
-     "max_response_bytes, retry, auth_failure_backoff, events, jitter, language)"},
+     "max_response_bytes, retry, throttle, auth_failure_backoff, events, jitter, language)"},
     {"UnknownRetryKey", "global:\n  retry: { attempts: 3 }\n" PROJECT_HEAD AKSK_ENV ONE_JOB,
      "drs.yml:2: global.retry.attempts: unknown key (allowed: max_attempts, initial_backoff, max_backoff, "
      "round_budget)"},
@@ -79,6 +79,24 @@ const bad_case cases[] = {
     {"BackoffCapBelowStart", "global:\n  retry:\n    initial_backoff: 1m\n    max_backoff: 10s\n" PROJECT_HEAD AKSK_ENV
                                  ONE_JOB,
      "drs.yml:4: global.retry.max_backoff: must not be shorter than initial_backoff (1m)"},
+    {"UnknownEventsKey", "global:\n  events: { sync: round }\n" PROJECT_HEAD AKSK_ENV ONE_JOB,
+     "drs.yml:2: global.events.sync: unknown key (allowed: ring_size, file_max_bytes, file_keep, fsync)"},
+    {"EventsFsyncUnknown", "global:\n  events:\n    fsync: sometimes\n" PROJECT_HEAD AKSK_ENV ONE_JOB,
+     "drs.yml:3: global.events.fsync: must be one of never, round, always (got \"sometimes\")"},
+    {"EventsFsyncIsABoolean", "global:\n  events:\n    fsync: true\n" PROJECT_HEAD AKSK_ENV ONE_JOB,
+     "drs.yml:3: global.events.fsync: must be one of never, round, always (got \"true\")"},
+    {"UnknownThrottleKey", "global:\n  throttle: { initial: 5s }\n" PROJECT_HEAD AKSK_ENV ONE_JOB,
+     "drs.yml:2: global.throttle.initial: unknown key (allowed: min_backoff, max_backoff)"},
+    {"ThrottleMinZero", "global:\n  throttle:\n    min_backoff: 0s\n" PROJECT_HEAD AKSK_ENV ONE_JOB,
+     "drs.yml:3: global.throttle.min_backoff: must be greater than zero (got \"0s\")"},
+    {"ThrottleMaxIsText", "global:\n  throttle:\n    max_backoff: soon\n" PROJECT_HEAD AKSK_ENV ONE_JOB,
+     "drs.yml:3: global.throttle.max_backoff: must be a duration like 30s, 1m30s, 500ms or 1d (got \"soon\")"},
+    {"ThrottleMaxBelowMin", "global:\n  throttle:\n    min_backoff: 1m\n    max_backoff: 30s\n" PROJECT_HEAD AKSK_ENV
+     ONE_JOB, "drs.yml:4: global.throttle.max_backoff: must not be shorter than min_backoff (1m)"},
+    {"ThrottleMaxBelowTheDefaultMin", "global:\n  throttle:\n    max_backoff: 2s\n" PROJECT_HEAD AKSK_ENV ONE_JOB,
+     "drs.yml:3: global.throttle.max_backoff: must not be shorter than min_backoff (5s)"},
+    {"ThrottleMinAboveTheDefaultMax", "global:\n  throttle:\n    min_backoff: 1h\n" PROJECT_HEAD AKSK_ENV ONE_JOB,
+     "drs.yml:3: global.throttle.max_backoff: must not be shorter than min_backoff (1h)"},
     {"StalenessBelowPollInterval", "global:\n  poll_interval: 1m\n  max_staleness: 30s\n" PROJECT_HEAD AKSK_ENV ONE_JOB,
      "drs.yml:3: global.max_staleness: must not be shorter than poll_interval (1m)"},
     {"FinishedIntervalBelowPollInterval",

@@ -52,10 +52,13 @@ TEST(LoadConfig, AppliesEveryGlobalDefault)
     EXPECT_EQ(g.retry.initial_backoff, 1s);
     EXPECT_EQ(g.retry.max_backoff, 60s);
     EXPECT_EQ(g.retry.round_budget, 20);
+    EXPECT_EQ(g.throttle.min_backoff, 5s);
+    EXPECT_EQ(g.throttle.max_backoff, 10min);
     EXPECT_EQ(g.auth_failure_backoff, 5min);
     EXPECT_EQ(g.events.ring_size, 1000u);
     EXPECT_EQ(g.events.file_max_bytes, 10u << 20);
     EXPECT_EQ(g.events.file_keep, 3);
+    EXPECT_EQ(g.events.fsync, fsync_mode::round);
     EXPECT_DOUBLE_EQ(g.jitter, 0.1);
     EXPECT_EQ(g.language, "en-us");
 }
@@ -77,8 +80,9 @@ global:
   state_dir: state
   max_response_bytes: 4MiB
   retry: { max_attempts: 5, initial_backoff: 500ms, max_backoff: 2m, round_budget: 0 }
+  throttle: { min_backoff: 2s, max_backoff: 1h }
   auth_failure_backoff: 15m
-  events: { ring_size: 50, file_max_bytes: 1MB, file_keep: 0 }
+  events: { ring_size: 50, file_max_bytes: 1MB, file_keep: 0, fsync: always }
   jitter: 0.25
   language: zh-cn
 projects:
@@ -105,12 +109,25 @@ projects:
     EXPECT_EQ(g.retry.initial_backoff, 500ms);
     EXPECT_EQ(g.retry.max_backoff, 2min);
     EXPECT_EQ(g.retry.round_budget, 0);
+    EXPECT_EQ(g.throttle.min_backoff, 2s);
+    EXPECT_EQ(g.throttle.max_backoff, 1h);
     EXPECT_EQ(g.auth_failure_backoff, 15min);
     EXPECT_EQ(g.events.ring_size, 50u);
     EXPECT_EQ(g.events.file_max_bytes, 1'000'000u);
     EXPECT_EQ(g.events.file_keep, 0);
+    EXPECT_EQ(g.events.fsync, fsync_mode::always);
     EXPECT_DOUBLE_EQ(g.jitter, 0.25);
     EXPECT_EQ(g.language, "zh-cn");
+}
+
+TEST(LoadConfig, ReadsEveryEventsFsyncMode)
+{
+    for (auto m : {fsync_mode::never, fsync_mode::round, fsync_mode::always})
+    {
+        const std::string yaml = std::string("global:\n  events:\n    fsync: ") + to_string(m) + "\n" +
+                                 std::string(minimal);
+        EXPECT_EQ(load_ok(yaml).global.events.fsync, m) << to_string(m);
+    }
 }
 
 TEST(LoadConfig, ReadsAProjectWithDefaults)

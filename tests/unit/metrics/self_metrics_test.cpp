@@ -88,5 +88,39 @@ TEST(MetricsSelf, ForgettingAProjectRemovesAllItsSeries)
     EXPECT_EQ(value_of(scrape(m), "drs_monitor_up", {{"project", "proj-b"}}), 1);
 }
 
+TEST(MetricsSelf, CountersWithKnownLabelsExistAtZeroForEveryConfiguredProject)
+{
+    self_metrics m;
+    m.set_projects({"proj-a", "proj-b"}, {"batch-status", "batch-progress"});
+    const auto s = scrape(m);
+    for (const char* p : {"proj-a", "proj-b"})
+        for (const char* a : {"batch-status", "batch-progress"})
+        {
+            EXPECT_EQ(value_of(s, "drs_monitor_api_retries_total", {{"project", p}, {"api", a}}), 0)
+                << p << a;
+            EXPECT_EQ(value_of(s, "drs_monitor_api_throttled_total", {{"project", p}, {"api", a}}), 0)
+                << p << a;
+        }
+    EXPECT_EQ(find(s, "drs_monitor_api_retries_total").size(), 4u);
+    EXPECT_EQ(find(s, "drs_monitor_events_total").size(), 2 * std::size(state::all_event_kinds));
+    EXPECT_EQ(value_of(s, "drs_monitor_events_total", {{"project", "proj-b"}, {"kind", "job_failed"}}), 0);
+    // The code label is an open set: no request series before the first request.
+    EXPECT_TRUE(find(s, "drs_monitor_api_requests_total").empty());
+}
+
+TEST(MetricsSelf, DeclaringProjectsAgainKeepsCountsAndDropsRemovedProjects)
+{
+    self_metrics m;
+    m.set_projects({"proj-a", "proj-b"}, {"batch-status"});
+    m.add_retry("proj-a", "batch-status");
+    m.add_throttled("proj-b", "batch-status");
+    m.set_projects({"proj-a", "proj-c"}, {"batch-status"});
+    const auto s = scrape(m);
+    EXPECT_EQ(value_of(s, "drs_monitor_api_retries_total", {{"project", "proj-a"}}), 1);
+    EXPECT_EQ(value_of(s, "drs_monitor_api_throttled_total", {{"project", "proj-c"}}), 0);
+    for (const auto& x : s)
+        EXPECT_NE(x.labels.count("project") ? x.labels.at("project") : "", "proj-b") << x.name;
+}
+
 }  // namespace
 }  // namespace drsmon::metrics

@@ -23,12 +23,33 @@ struct retry_config
     int round_budget = 20;                // retries per project per round, 0 = no retries
 };
 
+// The pause of one API of a project after a throttled round (global.throttle): a random time
+// between min_backoff and min(max_backoff, min_backoff x 2^(n-1)) after the n-th throttled round
+// in a row (full jitter; poller::schedule_settings::throttle_initial / throttle_max).
+struct throttle_config
+{
+    milliseconds min_backoff{5'000};    // > 0
+    milliseconds max_backoff{600'000};  // >= min_backoff
+};
+
+// When appended events.jsonl and state-journal lines are forced to disk (global.events.fsync).
+enum class fsync_mode
+{
+    never,  // left to the kernel's write-back
+    round,  // one fdatasync per file at the end of each polling round that wrote to it
+    always  // one fdatasync per append
+};
+
+// "never", "round" or "always".
+const char* to_string(fsync_mode m) noexcept;
+
 // The event ring and its events.jsonl file (global.events).
 struct events_config
 {
     std::size_t ring_size = 1000;                // events kept in memory, 1..1000000
     std::uint64_t file_max_bytes = 10ull << 20;  // events.jsonl rotates beyond this size
     int file_keep = 3;                           // rotated files kept, 0..100
+    fsync_mode fsync = fsync_mode::round;
 };
 
 // The global section: cadences and limits shared by every project.
@@ -47,6 +68,7 @@ struct global_config
     std::string state_dir = "/var/lib/drs-monitor";  // state.json and events.jsonl
     std::uint64_t max_response_bytes = 16ull << 20;  // response body limit
     retry_config retry;
+    throttle_config throttle;
     milliseconds auth_failure_backoff{300'000};  // pause after 401/403 before trying again
     events_config events;
     double jitter = 0.1;             // +- ratio applied to every interval, 0..1

@@ -73,6 +73,16 @@ public:
     // Removes every series labelled with `project` (after a reload dropped it).
     void forget_project(const std::string& project);
 
+    // Makes the labelled series match the configured projects, at start and after every reload:
+    // removes the series of projects not in `projects` and creates, at 0, every counter whose
+    // label values are known in advance: drs_monitor_api_retries_total and
+    // drs_monitor_api_throttled_total for each project x API in `apis`, drs_monitor_events_total
+    // for each project x event kind. rate() and the dashboards then have data from the first
+    // scrape, not from the first retry (Prometheus's "avoid missing metrics"). Series that exist
+    // keep their values. drs_monitor_api_requests_total is left to the first request: its code
+    // label is an open set (HTTP status or error class).
+    void set_projects(const std::vector<std::string>& projects, const std::vector<std::string>& apis);
+
 private:
     // The series of one family by their label values (project first), so that a series once
     // created is found again without building a label map and hashing it (several per request).
@@ -120,6 +130,7 @@ private:
     };
 
     std::shared_ptr<prometheus::Registry> registry_;
+    std::vector<std::string> projects_;  // as last given to set_projects
     tracked<prometheus::Gauge> up_;
     tracked<prometheus::Counter> requests_;
     tracked<prometheus::Histogram> durations_;

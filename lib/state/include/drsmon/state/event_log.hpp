@@ -3,6 +3,7 @@
 #include "drsmon/core/error.hpp"
 #include "drsmon/core/json_writer.hpp"
 #include "drsmon/state/diff.hpp"
+#include "drsmon/state/durable_files.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -20,6 +21,7 @@ struct event_log_options
     std::string state_dir;                     // empty = no file sink; else state_dir/events.jsonl
     std::uint64_t max_file_bytes = 10u << 20;  // rotate events.jsonl before it grows past this
     unsigned max_files = 5;                    // rotated files kept: events.jsonl.1 ... .N
+    durable_files* durable = nullptr;          // told of every append to the file (events.fsync)
 };
 
 // A bounded in-memory ring of events with monotonically increasing sequence numbers,
@@ -31,8 +33,9 @@ public:
 
     // Assigns seqs to `events` (in place, in order), keeps them in the ring and counts them.
     // When a file sink is configured, appends one JSON line per event, rotating first when
-    // the file would grow past max_file_bytes. The events are kept in memory even when the
-    // file write fails; the error (errc::io) is returned.
+    // the file would grow past max_file_bytes, and then tells options.durable (which may sync
+    // it). The events are kept in memory even when the file write or sync fails; the error
+    // (errc::io) is returned.
     core::result<void> append(std::vector<event>& events);
 
     // After a restart: fills the ring with the newest events of the file sink (events.jsonl.1

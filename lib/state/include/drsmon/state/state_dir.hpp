@@ -58,7 +58,8 @@ public:
     ) const;
 
     // Appends the states of `keys` (removed when no longer in `s`) to the journal, one line per
-    // job with a single write(2). Errors: errc::io.
+    // job with a single write(2), and tells the events' durable_files when one was given (the
+    // journal follows events.fsync too). Errors: errc::io.
     core::result<void> journal(const store& s, const std::vector<job_key>& keys, std::uint64_t next_event_seq)
         const;
 

@@ -1,0 +1,77 @@
+#pragma once
+
+#include "drsmon/core/error.hpp"
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace drsmon::state {
+
+class store;
+struct job_key;
+
+// When appended lines (events.jsonl, the state journal) are forced to stable storage
+// (configuration key events.fsync). state.json is always fsynced when it is saved.
+enum class fsync_policy
+{
+    never,  // the kernel writes the pages back when it likes (Linux: within about 30 s)
+    round,  // one fdatasync per file at the end of a polling round that appended to it
+    always  // one fdatasync per append, before the append returns
+};
+
+// "never", "round", "always".
+const char* to_string(fsync_policy p) noexcept;
+std::optional<fsync_policy> fsync_policy_from_string(std::string_view s) noexcept;
+
+// The files appended to since the last sync point, made durable according to a policy. A file
+// that an append created (first write, after a rotation or after the journal was cleared) also
+// gets its directory fsynced, or a power loss could lose the whole file. Not thread-safe.
+class durable_files
+{
+public:
+    explicit durable_files(fsync_policy p = fsync_policy::round) : policy_(p) {}
+    durable_files(const durable_files&) = delete;
+    durable_files& operator=(const durable_files&) = delete;
+    // Syncs what is still pending (best effort, errors ignored).
+    ~durable_files();
+
+    fsync_policy policy() const noexcept { return policy_; }
+    void set_policy(fsync_policy p) noexcept { policy_ = p; }
+
+    // Records an append to `path` (`created`: the append created the file). always: syncs the
+    // file (and its directory when created) now; round: remembers it for sync(); never: nothing.
+    // Errors: errc::io naming the file and the failed step; the file then stays pending.
+    core::result<void> appended(const std::string& path, bool created);
+
+    // The end of a polling round: fdatasync of every file appended to since the last call, and
+    // fsync of the directory of each file that was created; then none is pending. Nothing to do
+    // when no file is pending (never and always leave none). Errors: errc::io for the first
+    // failure; the files not synced stay pending for the next call.
+    core::result<void> sync();
+
+    std::size_t pending() const noexcept { return pending_.size(); }
+    // fdatasync/fsync calls made so far (files and directories).
+    std::uint64_t syncs() const noexcept { return syncs_; }
+
+private:
+    core::result<void> sync_one(const std::string& path, bool created);
+
+    fsync_policy policy_;
+    std::map<std::string, bool> pending_;  // path -> created since the last sync
+    std::uint64_t syncs_ = 0;
+};
+
+// state::append_journal (persist.hpp), then files.appended(path, created).
+core::result<void> append_journal(
+    const store& s,
+    const std::vector<job_key>& keys,
+    std::uint64_t next_event_seq,
+    const std::string& path,
+    durable_files& files
+);
+
+}  // namespace drsmon::state
