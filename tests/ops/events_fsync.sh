@@ -17,30 +17,16 @@ src=$3
 command -v strace >/dev/null || { echo "SKIP: strace is not installed (scripts/deps installs it)"; exit 77; }
 strace -f -o /dev/null true 2>/dev/null || { echo "SKIP: strace cannot trace in this environment"; exit 77; }
 
-work=$(mktemp -d /tmp/drs-ops-fsync.XXXXXX)
-sim_pid=""
-cleanup() {
-    local rc=$?
-    [ -n "$sim_pid" ] && { kill -TERM "$sim_pid" 2>/dev/null || true; wait "$sim_pid" 2>/dev/null || true; }
-    if [ $rc -ne 0 ]; then
-        for f in "$work"/monitor-*.log; do [ -f "$f" ] && { echo "---- $f (last 10 lines)"; tail -n 10 "$f"; }; done
-    fi
-    rm -rf "$work"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+# shellcheck source=lib/harness.sh
+. "$(dirname "$0")/lib/harness.sh"
+ops_init fsync sim.log monitor-never.log monitor-round.log monitor-always.log
 
 scenario=$src/tests/ops/data/scenario.yaml
 project_id=$(sed -n 's/^project_id: *//p' "$scenario")
 mapfile -t job_ids < <(sed -n 's/^  - id: *//p' "$scenario")
 ak=OPSTESTACCESSKEY0003
 sk=ops-fsync-secret-$RANDOM$RANDOM
-"$sim_bin" --listen 127.0.0.1:0 --scenario "$scenario" --speed 1 --ak "$ak" --sk "$sk" \
-    --port-file "$work/sim.port" >"$work/sim.log" 2>&1 &
-sim_pid=$!
-for _ in $(seq 100); do [ -s "$work/sim.port" ] && break; sleep 0.1; done
-[ -s "$work/sim.port" ] || fail "drs-sim did not start"
-sim_url=https://127.0.0.1:$(cat "$work/sim.port")
+start_sim "$sim_bin" "$scenario" "$ak" "$sk"
 
 for mode in never round always; do
     mkdir -p "$work/state-$mode"

@@ -22,36 +22,9 @@ for b in "$prometheus_bin" "$alertmanager_bin"; do
 done
 command -v jq >/dev/null || { echo "jq is required (scripts/deps)"; exit 1; }
 
-work=$(mktemp -d /tmp/drs-ops-replicas.XXXXXX)
-pids=()
-cleanup() {
-    local rc=$? i
-    for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
-        kill -TERM "${pids[i]}" 2>/dev/null || true
-        wait "${pids[i]}" 2>/dev/null || true
-    done
-    if [ $rc -ne 0 ]; then
-        for log in sim.log monitor-a.log monitor-b.log prometheus.log alertmanager.log; do
-            [ -f "$work/$log" ] && { echo "---- $log (last 20 lines)"; tail -n 20 "$work/$log"; }
-        done
-    fi
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-start=$(date +%s)
-step() { echo "[$(($(date +%s) - start))s] $*"; }
-fail() { echo "FAIL: $*" >&2; exit 1; }
-wait_for() {
-    local deadline=$1 what=$2; shift 2
-    local end=$(($(date +%s) + deadline))
-    until "$@"; do
-        [ "$(date +%s)" -lt "$end" ] || fail "timed out after ${deadline}s waiting for $what"
-        sleep 0.5
-    done
-}
-# The port a server logged after binding port 0: the last number of the first line matching $2.
-logged_port() { grep -m1 -o "$2" "$1" 2>/dev/null | grep -o '[0-9]*$' || true; }
+# shellcheck source=lib/harness.sh
+. "$(dirname "$0")/lib/harness.sh"
+ops_init replicas sim.log monitor-a.log monitor-b.log prometheus.log alertmanager.log
 
 scenario=$src/tests/ops/data/scenario.yaml
 project_id=$(sed -n 's/^project_id: *//p' "$scenario")
@@ -61,11 +34,7 @@ failing_name=payments-sync
 ak=OPSTESTACCESSKEY0002
 sk=ops-replicas-secret-$RANDOM$RANDOM
 
-"$sim_bin" --listen 127.0.0.1:0 --scenario "$scenario" --speed 1 --ak "$ak" --sk "$sk" \
-    --port-file "$work/sim.port" >"$work/sim.log" 2>&1 &
-pids+=($!)
-wait_for 20 "drs-sim's port file" test -s "$work/sim.port"
-sim_url=https://127.0.0.1:$(cat "$work/sim.port")
+start_sim "$sim_bin" "$scenario" "$ak" "$sk"
 
 # --- two replicas: the same configuration, each its own state_dir.
 mon_ports=()
@@ -139,28 +108,9 @@ scrape_configs:
     static_configs:
       - targets: ['127.0.0.1:${mon_ports[0]}', '127.0.0.1:${mon_ports[1]}']
 YAML
-prom=""
-for attempt in 1 2 3 4 5; do
-    port=$((20000 + RANDOM % 40000))
-    "$prometheus_bin" --config.file "$work/prometheus.yml" --storage.tsdb.path "$work/tsdb" \
-        --web.listen-address "127.0.0.1:$port" >"$work/prometheus.log" 2>&1 &
-    ppid_=$!
-    end=$(($(date +%s) + 30))
-    while kill -0 "$ppid_" 2>/dev/null && [ "$(date +%s)" -lt "$end" ]; do
-        if curl -fs "http://127.0.0.1:$port/api/v1/status/config" 2>/dev/null | grep -qF "127.0.0.1:${mon_ports[1]}"; then
-            prom=http://127.0.0.1:$port
-            break
-        fi
-        sleep 0.2
-    done
-    if [ -n "$prom" ]; then pids+=("$ppid_"); break; fi
-    kill -TERM "$ppid_" 2>/dev/null || true; wait "$ppid_" 2>/dev/null || true
-    grep -q "address already in use" "$work/prometheus.log" || fail "prometheus did not start (attempt $attempt)"
-done
-[ -n "$prom" ] || fail "no free port for prometheus after 5 attempts"
+start_prometheus "$prometheus_bin" "$work/prometheus.yml" "127.0.0.1:${mon_ports[1]}"
 step "prometheus at $prom"
 
-query() { curl -fsS --get "$prom/api/v1/query" --data-urlencode "query=$1" | jq -c .data.result; }
 both_up() { [ "$(query 'sum(up{job="drs-monitor"})' | jq -r '.[0].value[1] // 0')" = 2 ]; }
 wait_for 30 "both replicas to be up" both_up
 named_twice() { [ "$(query "count(drs_job_info{job_id=\"$failing_job\",name=\"$failing_name\"})" | jq -r '.[0].value[1] // 0')" = 2 ]; }
