@@ -26,38 +26,9 @@ fi
 command -v jq >/dev/null || { echo "jq is required (scripts/deps)"; exit 1; }
 python3 -c 'import crypt' 2>/dev/null || { echo "python3 with the crypt module is required (bcrypt hash)"; exit 1; }
 
-work=$(mktemp -d /tmp/drs-ops-e2e.XXXXXX)
-pids=()
-cleanup() {
-    local rc=$?
-    # Prometheus, then drs-monitor, then the simulator.
-    local i
-    for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
-        kill -TERM "${pids[i]}" 2>/dev/null || true
-        wait "${pids[i]}" 2>/dev/null || true
-    done
-    if [ $rc -ne 0 ]; then
-        for log in sim.log monitor.log prometheus.log; do
-            [ -f "$work/$log" ] && { echo "---- $log (last 30 lines)"; tail -n 30 "$work/$log"; }
-        done
-    fi
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-start=$(date +%s)
-step() { echo "[$(($(date +%s) - start))s] $*"; }
-fail() { echo "FAIL: $*" >&2; exit 1; }
-
-# Polls "$@" until it succeeds or $deadline (seconds) passes.
-wait_for() {
-    local deadline=$1 what=$2; shift 2
-    local end=$(($(date +%s) + deadline))
-    until "$@"; do
-        [ "$(date +%s)" -lt "$end" ] || fail "timed out after ${deadline}s waiting for $what"
-        sleep 0.2
-    done
-}
+# shellcheck source=lib/harness.sh
+. "$(dirname "$0")/lib/harness.sh"
+ops_init e2e sim.log monitor.log prometheus.log
 
 scenario=$src/tests/ops/data/scenario.yaml
 project_id=$(sed -n 's/^project_id: *//p' "$scenario")
@@ -68,11 +39,7 @@ ak=OPSTESTACCESSKEY0001
 sk=ops-test-secret-$RANDOM$RANDOM
 
 # --- simulator
-"$sim_bin" --listen 127.0.0.1:0 --scenario "$scenario" --speed 1 --ak "$ak" --sk "$sk" \
-    --port-file "$work/sim.port" >"$work/sim.log" 2>&1 &
-pids+=($!)
-wait_for 20 "drs-sim's port file" test -s "$work/sim.port"
-sim_url=https://127.0.0.1:$(cat "$work/sim.port")
+start_sim "$sim_bin" "$scenario" "$ak" "$sk"
 step "drs-sim at $sim_url"
 
 # --- drs-monitor; the AK/SK come from a LoadCredential-style $CREDENTIALS_DIRECTORY.
@@ -173,35 +140,9 @@ scrape_configs:
     static_configs:
       - targets: ['127.0.0.1:$mon_port']
 YAML
-prom=""
-for attempt in 1 2 3 4 5; do
-    port=$((20000 + RANDOM % 40000))
-    "$prometheus_bin" --config.file "$work/prometheus.yml" --storage.tsdb.path "$work/tsdb" \
-        --web.listen-address "127.0.0.1:$port" >"$work/prometheus.log" 2>&1 &
-    ppid_=$!
-    end=$(($(date +%s) + 30))
-    while kill -0 "$ppid_" 2>/dev/null && [ "$(date +%s)" -lt "$end" ]; do
-        # Our Prometheus, not another server on the same port: its configuration names our target.
-        if curl -fs "http://127.0.0.1:$port/api/v1/status/config" 2>/dev/null | grep -qF "127.0.0.1:$mon_port"; then
-            prom=http://127.0.0.1:$port
-            break
-        fi
-        sleep 0.2
-    done
-    if [ -n "$prom" ]; then pids+=("$ppid_"); break; fi
-    kill -TERM "$ppid_" 2>/dev/null || true; wait "$ppid_" 2>/dev/null || true
-    grep -q "address already in use" "$work/prometheus.log" || fail "prometheus did not start (attempt $attempt)"
-done
-[ -n "$prom" ] || fail "no free port for prometheus after 5 attempts"
+start_prometheus "$prometheus_bin" "$work/prometheus.yml" "127.0.0.1:$mon_port"
 step "prometheus at $prom"
 
-# query EXPR -> prints the JSON result array (fails on a query error)
-query() {
-    local out
-    out=$(curl -fsS --get "$prom/api/v1/query" --data-urlencode "query=$1") || return 1
-    [ "$(jq -r .status <<<"$out")" = success ] || { echo "query error: $1: $out" >&2; return 1; }
-    jq -c .data.result <<<"$out"
-}
 has_data() { [ "$(query "$1" | jq length)" -gt 0 ]; }
 target_up() { [ "$(query 'up{job="drs-monitor"}' | jq -r '.[0].value[1] // ""')" = 1 ]; }
 wait_for 30 "the drs-monitor target to be up" target_up
