@@ -1,4 +1,5 @@
 #include "drsmon/app/api_views.hpp"
+#include "drsmon/core/text.hpp"
 #include "drsmon/core/version.hpp"
 #include "drsmon/state/event_log.hpp"
 
@@ -130,17 +131,16 @@ void write_details(json_writer& w, const state::job_state& s)
 std::string escape_html(std::string_view s)
 {
     std::string out;
-    for (char c : s)
-    {
+    core::append_escaped(out, s, [](char c) -> std::string_view {
         switch (c)
         {
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '&': out += "&amp;"; break;
-        case '"': out += "&quot;"; break;
-        default: out += c;
+        case '<': return "&lt;";
+        case '>': return "&gt;";
+        case '&': return "&amp;";
+        case '"': return "&quot;";
+        default: return {};
         }
-    }
+    });
     return out;
 }
 

@@ -213,18 +213,15 @@ const std::array<std::string, f_count>& headers()
 // A label value escaped for the text format: backslash, double quote and line feed.
 void append_escaped(std::string& out, std::string_view v)
 {
-    std::size_t from = 0;
-    for (std::size_t i = 0; i < v.size(); ++i)
-    {
-        const char c = v[i];
-        if (c != '\\' && c != '"' && c != '\n')
-            continue;
-        out.append(v.data() + from, i - from);
-        out += '\\';
-        out += c == '\n' ? 'n' : c;
-        from = i + 1;
-    }
-    out.append(v.data() + from, v.size() - from);
+    core::append_escaped(out, v, [](char c) -> std::string_view {
+        switch (c)
+        {
+        case '\\': return "\\\\";
+        case '"': return "\\\"";
+        case '\n': return "\\n";
+        default: return {};
+        }
+    });
 }
 
 void append_label(std::string& out, std::string_view name, std::string_view value)
