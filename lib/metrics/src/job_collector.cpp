@@ -414,13 +414,8 @@ void job_collector::pass::render_job(const state::job_key& key, const state::job
     const auto& m = s.metadata;
     {
         std::string& out = line(f_info);
-        append_label(out, "name", m.name);
-        append_label(out, "db_use_type", m.db_use_type);
-        append_label(out, "engine_type", m.engine_type);
-        append_label(out, "task_type", m.task_type);
-        append_label(out, "job_direction", m.job_direction);
-        append_label(out, "parent_id", m.parent_id);
-        append_label(out, "async_job_id", m.async_job_id);
+        for (const auto& [name, field] : state::metadata_text_fields)
+            append_label(out, name, m.*field);
         line_end(out, 1);
     }
     if (!m.async_job_id.empty())

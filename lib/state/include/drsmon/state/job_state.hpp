@@ -147,9 +147,9 @@ struct node_metrics
     friend bool operator==(const node_metrics&, const node_metrics&) = default;
 };
 
-// The text fields of job_metadata, the counts of init_object and the node metrics under the names the state
-// file and the JSON API give them, in the order they are written: one list for every writer and reader of the
-// record.
+// The text fields of job_metadata (also the labels of the job info metric), the counts of init_object and the
+// node metrics under the names the state file and the JSON API give them, in the order they are written: one
+// list for every writer and reader of the record.
 inline constexpr std::pair<std::string_view, std::string job_metadata::*> metadata_text_fields[] = {
     {"name", &job_metadata::name},
     {"db_use_type", &job_metadata::db_use_type},
