@@ -90,6 +90,45 @@ std::string endpoint_db_type(const json::object& o, std::string_view key)
     return {};
 }
 
+// A batch result item with its per-item error and its id, read from the first of id_keys present
+// (the id may only be missing when the item carries an error).
+template <class Item>
+Item identified(
+    reader& r,
+    const json::object& o,
+    const jpath& at,
+    std::string Item::*id,
+    std::initializer_list<std::string_view> id_keys
+)
+{
+    Item item;
+    item.error = reader::item_err(o);
+    item.*id = r.item_id(o, id_keys, item.error, at);
+    return item;
+}
+
+struct_object_progress read_struct_object(const json::object& v, const jpath&)
+{
+    return struct_object_progress{
+        reader::text(v, "type"),
+        reader::integer(v, "status"),
+        reader::integer(v, "src_count"),
+        reader::integer(v, "dst_count"),
+        reader::time(v, "start_time"),
+        reader::time(v, "end_time")};
+}
+
+// find() falls back to a case-insensitive match: src_DB (SDK) and src_db (TF).
+struct_detail_entry read_struct_detail_entry(const json::object& v, const jpath&)
+{
+    return struct_detail_entry{
+        reader::ratio(v, "progress"),
+        reader::text(v, "src_DB"),
+        reader::text(v, "src_TB"),
+        reader::text(v, "dst_DB"),
+        reader::text(v, "dst_TB")};
+}
+
 // The shape shared by the v3 batch APIs: {"count": n, "results": [item...]}.
 template <class Response, class ReadItem>
 core::result<Response> read_batch(api which, std::string_view body, ReadItem read_item)
@@ -113,9 +152,7 @@ core::result<batch_status_response> parse_batch_status(std::string_view body)
         api::batch_status,
         body,
         [](reader& r, const json::object& o, const jpath& at) {
-            job_status s;
-            s.error = reader::item_err(o);
-            s.id = r.item_id(o, {"id", "job_id"}, s.error, at);
+            auto s = identified(r, o, at, &job_status::id, {"id", "job_id"});
             s.status = r.strict_text(o, "status", at);
             return s;
         }
@@ -128,9 +165,7 @@ core::result<batch_progress_response> parse_batch_progress(std::string_view body
         api::batch_progress,
         body,
         [](reader& r, const json::object& o, const jpath& at) {
-            job_progress p;
-            p.error = reader::item_err(o);
-            p.job_id = r.item_id(o, {"job_id", "id"}, p.error, at);
+            auto p = identified(r, o, at, &job_progress::job_id, {"job_id", "id"});
             p.progress = read_progress(r, o, at);
             return p;
         }
@@ -143,9 +178,7 @@ core::result<batch_detail_response> parse_batch_detail(std::string_view body)
         api::batch_detail,
         body,
         [](reader& r, const json::object& o, const jpath& at) {
-            job_detail d;
-            d.error = reader::item_err(o);
-            d.id = r.item_id(o, {"id", "job_id"}, d.error, at);
+            auto d = identified(r, o, at, &job_detail::id, {"id", "job_id"});
             d.status = r.strict_text(o, "status", at);
             d.parent_id = reader::text(o, "parent_id");
             d.master_job_id = reader::text(o, "master_job_id");
@@ -198,28 +231,11 @@ core::result<batch_struct_process_response> parse_batch_struct_process(std::stri
         api::batch_struct_process,
         body,
         [](reader& r, const json::object& o, const jpath& at) {
-            job_struct_process p;
-            p.error = reader::item_err(o);
-            p.job_id = r.item_id(o, {"job_id", "id"}, p.error, at);
+            auto p = identified(r, o, at, &job_struct_process::job_id, {"job_id", "id"});
             if (const json::object* sp = r.optional_object(o, "struct_process", at))
             {
                 p.create_time = reader::time(*sp, "create_time");
-                read_list(
-                    r,
-                    *sp,
-                    "result",
-                    at.child("struct_process"),
-                    p.objects,
-                    [](const json::object& v, const jpath&) {
-                        return struct_object_progress{
-                            reader::text(v, "type"),
-                            reader::integer(v, "status"),
-                            reader::integer(v, "src_count"),
-                            reader::integer(v, "dst_count"),
-                            reader::time(v, "start_time"),
-                            reader::time(v, "end_time")};
-                    }
-                );
+                read_list(r, *sp, "result", at.child("struct_process"), p.objects, read_struct_object);
             }
             return p;
         }
@@ -232,29 +248,12 @@ core::result<batch_struct_detail_response> parse_batch_struct_detail(std::string
         api::batch_struct_detail,
         body,
         [](reader& r, const json::object& o, const jpath& at) {
-            job_struct_detail d;
-            d.error = reader::item_err(o);
-            d.job_id = r.item_id(o, {"job_id", "id"}, d.error, at);
+            auto d = identified(r, o, at, &job_struct_detail::job_id, {"job_id", "id"});
             if (const json::object* sd = r.optional_object(o, "struct_detail", at))
             {
                 d.total_record = reader::integer(*sd, "total_record");
                 d.create_time = reader::time(*sd, "create_time");
-                // find() falls back to a case-insensitive match: src_DB (SDK) and src_db (TF).
-                read_list(
-                    r,
-                    *sd,
-                    "list",
-                    at.child("struct_detail"),
-                    d.list,
-                    [](const json::object& v, const jpath&) {
-                        return struct_detail_entry{
-                            reader::ratio(v, "progress"),
-                            reader::text(v, "src_DB"),
-                            reader::text(v, "src_TB"),
-                            reader::text(v, "dst_DB"),
-                            reader::text(v, "dst_TB")};
-                    }
-                );
+                read_list(r, *sd, "list", at.child("struct_detail"), d.list, read_struct_detail_entry);
             }
             return d;
         }
