@@ -68,9 +68,8 @@ void write_precheck(json_writer& w, const state::precheck_state& pc)
     for (const auto& i : pc.items)
     {
         w.begin_object();
-        text(w, "item", i.item);
-        text(w, "group", i.group);
-        text(w, "result", i.result);
+        for (const auto& [name, field] : state::precheck_item_fields)
+            text(w, name, i.*field);
         w.end_object();
     }
     w.end_array();
