@@ -1,4 +1,5 @@
 #include "drsmon/app/api_views.hpp"
+#include "drsmon/core/text.hpp"
 #include "drsmon/core/version.hpp"
 #include "drsmon/state/event_log.hpp"
 
@@ -67,9 +68,8 @@ void write_precheck(json_writer& w, const state::precheck_state& pc)
     for (const auto& i : pc.items)
     {
         w.begin_object();
-        text(w, "item", i.item);
-        text(w, "group", i.group);
-        text(w, "result", i.result);
+        for (const auto& [name, field] : state::precheck_item_fields)
+            text(w, name, i.*field);
         w.end_object();
     }
     w.end_array();
@@ -130,17 +130,16 @@ void write_details(json_writer& w, const state::job_state& s)
 std::string escape_html(std::string_view s)
 {
     std::string out;
-    for (char c : s)
-    {
+    core::append_escaped(out, s, [](char c) -> std::string_view {
         switch (c)
         {
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '&': out += "&amp;"; break;
-        case '"': out += "&quot;"; break;
-        default: out += c;
+        case '<': return "&lt;";
+        case '>': return "&gt;";
+        case '&': return "&amp;";
+        case '"': return "&quot;";
+        default: return {};
         }
-    }
+    });
     return out;
 }
 

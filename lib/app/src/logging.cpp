@@ -1,4 +1,5 @@
 #include "drsmon/app/logging.hpp"
+#include "drsmon/core/json_writer.hpp"
 #include "drsmon/state/event_log.hpp"
 
 #include <spdlog/formatter.h>
@@ -7,82 +8,18 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <utility>
+#include <vector>
+
 namespace drsmon::app {
 
 namespace {
 
-void json_escape(std::string& out, std::string_view s)
+// The pairs of a logfmt message as members of the object being written; bare words (free text)
+// become "msg", written first.
+void write_logfmt_fields(core::json_writer& w, std::string_view s)
 {
-    for (char c : s)
-    {
-        switch (c)
-        {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        default:
-            if (static_cast<unsigned char>(c) < 0x20)
-            {
-                char buf[8];
-                std::snprintf(buf, sizeof buf, "\\u%04x", c);
-                out += buf;
-            }
-            else
-                out += c;
-        }
-    }
-}
-
-// RFC 3339 UTC with milliseconds, the same form as event times.
-std::string timestamp(const spdlog::details::log_msg& msg) { return state::format_rfc3339(msg.time); }
-
-const char* level_name(spdlog::level::level_enum l)
-{
-    switch (l)
-    {
-    case spdlog::level::trace:
-    case spdlog::level::debug: return "debug";
-    case spdlog::level::info: return "info";
-    case spdlog::level::warn: return "warn";
-    default: return "error";
-    }
-}
-
-class logfmt_formatter final : public spdlog::formatter
-{
-public:
-    void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override
-    {
-        std::string line = "ts=" + timestamp(msg) + " level=" + level_name(msg.level) + " ";
-        line.append(msg.payload.data(), msg.payload.size());
-        line += '\n';
-        dest.append(line.data(), line.data() + line.size());
-    }
-    std::unique_ptr<formatter> clone() const override { return std::make_unique<logfmt_formatter>(); }
-};
-
-class json_formatter final : public spdlog::formatter
-{
-public:
-    void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override
-    {
-        std::string line = "{\"ts\":\"" + timestamp(msg) + "\",\"level\":\"" + level_name(msg.level) + "\"";
-        auto fields = logfmt_to_json_fields(std::string_view(msg.payload.data(), msg.payload.size()));
-        if (!fields.empty())
-            line += "," + fields;
-        line += "}\n";
-        dest.append(line.data(), line.data() + line.size());
-    }
-    std::unique_ptr<formatter> clone() const override { return std::make_unique<json_formatter>(); }
-};
-
-}  // namespace
-
-std::string logfmt_to_json_fields(std::string_view s)
-{
-    std::string out;
+    std::vector<std::pair<std::string_view, std::string>> fields;
     std::string loose;
     std::size_t i = 0;
     auto skip_spaces = [&] {
@@ -123,19 +60,77 @@ std::string logfmt_to_json_fields(std::string_view s)
             while (i < s.size() && s[i] != ' ')
                 value += s[i++];
         }
-        out += out.empty() ? "\"" : ",\"";
-        json_escape(out, k);
-        out += "\":\"";
-        json_escape(out, value);
-        out += '"';
+        fields.emplace_back(k, std::move(value));
     }
     if (!loose.empty())
     {
-        std::string m = "\"msg\":\"";
-        json_escape(m, loose);
-        m += '"';
-        out = out.empty() ? m : m + "," + out;
+        w.key("msg");
+        w.string(loose);
     }
+    for (const auto& [k, v] : fields)
+    {
+        w.key(k);
+        w.string(v);
+    }
+}
+
+// RFC 3339 UTC with milliseconds, the same form as event times.
+std::string timestamp(const spdlog::details::log_msg& msg) { return state::format_rfc3339(msg.time); }
+
+const char* level_name(spdlog::level::level_enum l)
+{
+    switch (l)
+    {
+    case spdlog::level::trace:
+    case spdlog::level::debug: return "debug";
+    case spdlog::level::info: return "info";
+    case spdlog::level::warn: return "warn";
+    default: return "error";
+    }
+}
+
+class logfmt_formatter final : public spdlog::formatter
+{
+public:
+    void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override
+    {
+        std::string line = "ts=" + timestamp(msg) + " level=" + level_name(msg.level) + " ";
+        line.append(msg.payload.data(), msg.payload.size());
+        line += '\n';
+        dest.append(line.data(), line.data() + line.size());
+    }
+    std::unique_ptr<formatter> clone() const override { return std::make_unique<logfmt_formatter>(); }
+};
+
+class json_formatter final : public spdlog::formatter
+{
+public:
+    void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override
+    {
+        std::string line;
+        core::json_writer w(line);
+        w.begin_object();
+        w.key("ts");
+        w.string(timestamp(msg));
+        w.key("level");
+        w.string(level_name(msg.level));
+        write_logfmt_fields(w, std::string_view(msg.payload.data(), msg.payload.size()));
+        w.end_object();
+        w.finish();
+        line += '\n';
+        dest.append(line.data(), line.data() + line.size());
+    }
+    std::unique_ptr<formatter> clone() const override { return std::make_unique<json_formatter>(); }
+};
+
+}  // namespace
+
+std::string logfmt_to_json_fields(std::string_view s)
+{
+    std::string out;
+    core::json_writer w(out);
+    write_logfmt_fields(w, s);
+    w.finish();
     return out;
 }
 

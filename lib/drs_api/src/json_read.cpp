@@ -261,46 +261,45 @@ const json::object* reader::root(const json::value& v)
 const json::array* reader::required_array(const json::object& o, std::string_view key, const jpath& at)
 {
     static const json::array empty;
-    if (!ok())
-        return nullptr;
-    const json::value* v = find(o, key);
-    if (!v)
+    if (ok() && !find(o, key))
     {
         fail(at.child(key), "missing required array");
         return nullptr;
     }
-    if (v->is_null())
-        return &empty;
-    if (const json::array* a = v->if_array())
-        return a;
-    fail(at.child(key), "expected an array");
+    // A null list is an empty one.
+    const json::array* a = optional_array(o, key, at);
+    return a || !ok() ? a : &empty;
+}
+
+const json::value* reader::optional_member(
+    const json::object& o,
+    std::string_view key,
+    const jpath& at,
+    json::kind kind,
+    std::string_view failure
+)
+{
+    if (!ok())
+        return nullptr;
+    const json::value* v = find(o, key);
+    if (!v || v->is_null())
+        return nullptr;
+    if (v->kind() == kind)
+        return v;
+    fail(at.child(key), failure);
     return nullptr;
 }
 
 const json::array* reader::optional_array(const json::object& o, std::string_view key, const jpath& at)
 {
-    if (!ok())
-        return nullptr;
-    const json::value* v = find(o, key);
-    if (!v || v->is_null())
-        return nullptr;
-    if (const json::array* a = v->if_array())
-        return a;
-    fail(at.child(key), "expected an array");
-    return nullptr;
+    const json::value* v = optional_member(o, key, at, json::kind::array, "expected an array");
+    return v ? &v->get_array() : nullptr;
 }
 
 const json::object* reader::optional_object(const json::object& o, std::string_view key, const jpath& at)
 {
-    if (!ok())
-        return nullptr;
-    const json::value* v = find(o, key);
-    if (!v || v->is_null())
-        return nullptr;
-    if (const json::object* obj = v->if_object())
-        return obj;
-    fail(at.child(key), "expected an object");
-    return nullptr;
+    const json::value* v = optional_member(o, key, at, json::kind::object, "expected an object");
+    return v ? &v->get_object() : nullptr;
 }
 
 const json::object* reader::element(const json::value& v, const jpath& at)

@@ -114,6 +114,16 @@ public:
     );
 
 private:
+    // o[key] when it is of the given kind; nullptr when absent or null, or (recording failure) when
+    // of another kind.
+    const json::value* optional_member(
+        const json::object& o,
+        std::string_view key,
+        const jpath& at,
+        json::kind kind,
+        std::string_view failure
+    );
+
     api which_;
     std::optional<core::error> error_;
 };

@@ -29,4 +29,33 @@ void for_each_object(reader& r, const json::array* list, const jpath& at, Fn&& f
     }
 }
 
+// Whether read_list fails on a missing list or takes it as empty.
+enum class list_presence
+{
+    optional,
+    required,
+};
+
+// Appends read(item, item_at) for each object of the list o[key] to out; a null or (when
+// optional) missing list adds nothing. Stops at the first failure.
+template <class T, class Read>
+void read_list(
+    reader& r,
+    const json::object& o,
+    std::string_view key,
+    const jpath& at,
+    std::vector<T>& out,
+    Read&& read,
+    list_presence presence = list_presence::optional
+)
+{
+    const json::array* list = presence == list_presence::required ? r.required_array(o, key, at)
+                                                                  : r.optional_array(o, key, at);
+    if (list)
+        out.reserve(out.size() + list->size());
+    for_each_object(r, list, at.child(key), [&](const json::object& item, const jpath& item_at) {
+        out.push_back(read(item, item_at));
+    });
+}
+
 }  // namespace drsmon::drs_api::detail

@@ -62,15 +62,12 @@ precheck_summary read_precheck(reader& r, const json::object& o, const jpath& at
     s.job_direction = reader::text(o, "job_direction");
     // v3 calls the item list precheck_result, v5 precheck_results.
     const char* key = reader::find(o, "precheck_results") ? "precheck_results" : "precheck_result";
-    const json::array* items = r.optional_array(o, key, at);
-    if (items)
-        s.items.reserve(items->size());
-    for_each_object(r, items, at.child(key), [&](const json::object& it, const jpath&) {
-        s.items.push_back(precheck_item{
+    read_list(r, o, key, at, s.items, [](const json::object& it, const jpath&) {
+        return precheck_item{
             reader::text(it, "item"),
             reader::text(it, "result"),
             reader::text(it, "group"),
-            reader::text(it, "failed_reason")});
+            reader::text(it, "failed_reason")};
     });
     return s;
 }
@@ -93,6 +90,45 @@ std::string endpoint_db_type(const json::object& o, std::string_view key)
     return {};
 }
 
+// A batch result item with its per-item error and its id, read from the first of id_keys present
+// (the id may only be missing when the item carries an error).
+template <class Item>
+Item identified(
+    reader& r,
+    const json::object& o,
+    const jpath& at,
+    std::string Item::*id,
+    std::initializer_list<std::string_view> id_keys
+)
+{
+    Item item;
+    item.error = reader::item_err(o);
+    item.*id = r.item_id(o, id_keys, item.error, at);
+    return item;
+}
+
+struct_object_progress read_struct_object(const json::object& v, const jpath&)
+{
+    return struct_object_progress{
+        reader::text(v, "type"),
+        reader::integer(v, "status"),
+        reader::integer(v, "src_count"),
+        reader::integer(v, "dst_count"),
+        reader::time(v, "start_time"),
+        reader::time(v, "end_time")};
+}
+
+// find() falls back to a case-insensitive match: src_DB (SDK) and src_db (TF).
+struct_detail_entry read_struct_detail_entry(const json::object& v, const jpath&)
+{
+    return struct_detail_entry{
+        reader::ratio(v, "progress"),
+        reader::text(v, "src_DB"),
+        reader::text(v, "src_TB"),
+        reader::text(v, "dst_DB"),
+        reader::text(v, "dst_TB")};
+}
+
 // The shape shared by the v3 batch APIs: {"count": n, "results": [item...]}.
 template <class Response, class ReadItem>
 core::result<Response> read_batch(api which, std::string_view body, ReadItem read_item)
@@ -100,13 +136,10 @@ core::result<Response> read_batch(api which, std::string_view body, ReadItem rea
     return read_document<Response>(which, body, [&](reader& r, const json::object& root) {
         Response out;
         out.count = reader::integer(root, "count");
-        const jpath at = root_path.child("results");
-        const json::array* results = r.required_array(root, "results", root_path);
-        if (results)
-            out.results.reserve(results->size());
-        for_each_object(r, results, at, [&](const json::object& item, const jpath& item_at) {
-            out.results.push_back(read_item(r, item, item_at));
-        });
+        const auto read = [&](const json::object& item, const jpath& item_at) {
+            return read_item(r, item, item_at);
+        };
+        read_list(r, root, "results", root_path, out.results, read, list_presence::required);
         return out;
     });
 }
@@ -119,9 +152,7 @@ core::result<batch_status_response> parse_batch_status(std::string_view body)
         api::batch_status,
         body,
         [](reader& r, const json::object& o, const jpath& at) {
-            job_status s;
-            s.error = reader::item_err(o);
-            s.id = r.item_id(o, {"id", "job_id"}, s.error, at);
+            auto s = identified(r, o, at, &job_status::id, {"id", "job_id"});
             s.status = r.strict_text(o, "status", at);
             return s;
         }
@@ -134,9 +165,7 @@ core::result<batch_progress_response> parse_batch_progress(std::string_view body
         api::batch_progress,
         body,
         [](reader& r, const json::object& o, const jpath& at) {
-            job_progress p;
-            p.error = reader::item_err(o);
-            p.job_id = r.item_id(o, {"job_id", "id"}, p.error, at);
+            auto p = identified(r, o, at, &job_progress::job_id, {"job_id", "id"});
             p.progress = read_progress(r, o, at);
             return p;
         }
@@ -149,9 +178,7 @@ core::result<batch_detail_response> parse_batch_detail(std::string_view body)
         api::batch_detail,
         body,
         [](reader& r, const json::object& o, const jpath& at) {
-            job_detail d;
-            d.error = reader::item_err(o);
-            d.id = r.item_id(o, {"id", "job_id"}, d.error, at);
+            auto d = identified(r, o, at, &job_detail::id, {"id", "job_id"});
             d.status = r.strict_text(o, "status", at);
             d.parent_id = reader::text(o, "parent_id");
             d.master_job_id = reader::text(o, "master_job_id");
@@ -204,25 +231,11 @@ core::result<batch_struct_process_response> parse_batch_struct_process(std::stri
         api::batch_struct_process,
         body,
         [](reader& r, const json::object& o, const jpath& at) {
-            job_struct_process p;
-            p.error = reader::item_err(o);
-            p.job_id = r.item_id(o, {"job_id", "id"}, p.error, at);
-            const jpath sp_at = at.child("struct_process");
+            auto p = identified(r, o, at, &job_struct_process::job_id, {"job_id", "id"});
             if (const json::object* sp = r.optional_object(o, "struct_process", at))
             {
                 p.create_time = reader::time(*sp, "create_time");
-                const json::array* list = r.optional_array(*sp, "result", sp_at);
-                if (list)
-                    p.objects.reserve(list->size());
-                for_each_object(r, list, sp_at.child("result"), [&](const json::object& v, const jpath&) {
-                    p.objects.push_back(struct_object_progress{
-                        reader::text(v, "type"),
-                        reader::integer(v, "status"),
-                        reader::integer(v, "src_count"),
-                        reader::integer(v, "dst_count"),
-                        reader::time(v, "start_time"),
-                        reader::time(v, "end_time")});
-                });
+                read_list(r, *sp, "result", at.child("struct_process"), p.objects, read_struct_object);
             }
             return p;
         }
@@ -235,26 +248,12 @@ core::result<batch_struct_detail_response> parse_batch_struct_detail(std::string
         api::batch_struct_detail,
         body,
         [](reader& r, const json::object& o, const jpath& at) {
-            job_struct_detail d;
-            d.error = reader::item_err(o);
-            d.job_id = r.item_id(o, {"job_id", "id"}, d.error, at);
-            const jpath sd_at = at.child("struct_detail");
+            auto d = identified(r, o, at, &job_struct_detail::job_id, {"job_id", "id"});
             if (const json::object* sd = r.optional_object(o, "struct_detail", at))
             {
                 d.total_record = reader::integer(*sd, "total_record");
                 d.create_time = reader::time(*sd, "create_time");
-                const json::array* list = r.optional_array(*sd, "list", sd_at);
-                if (list)
-                    d.list.reserve(list->size());
-                // find() falls back to a case-insensitive match: src_DB (SDK) and src_db (TF).
-                for_each_object(r, list, sd_at.child("list"), [&](const json::object& v, const jpath&) {
-                    d.list.push_back(struct_detail_entry{
-                        reader::ratio(v, "progress"),
-                        reader::text(v, "src_DB"),
-                        reader::text(v, "src_TB"),
-                        reader::text(v, "dst_DB"),
-                        reader::text(v, "dst_TB")});
-                });
+                read_list(r, *sd, "list", at.child("struct_detail"), d.list, read_struct_detail_entry);
             }
             return d;
         }
@@ -266,10 +265,7 @@ core::result<job_list_response> parse_job_list(std::string_view body)
     return read_document<job_list_response>(api::job_list, body, [](reader& r, const json::object& root) {
         job_list_response out;
         out.total_record = reader::integer(root, "total_record");
-        const json::array* jobs = r.required_array(root, "jobs", root_path);
-        if (jobs)
-            out.jobs.reserve(jobs->size());
-        for_each_object(r, jobs, root_path.child("jobs"), [&](const json::object& o, const jpath& at) {
+        const auto read_job = [&](const json::object& o, const jpath& at) {
             job_summary j;
             j.id = r.item_id(o, {"id"}, std::nullopt, at);
             j.status = r.strict_text(o, "status", at);
@@ -279,17 +275,17 @@ core::result<job_list_response> parse_job_list(std::string_view body)
             j.task_type = reader::text(o, "task_type");
             j.job_direction = reader::text(o, "job_direction");
             j.create_time = reader::time(o, "create_time");
-            const json::array* children = r.optional_array(o, "children", at);
-            for_each_object(r, children, at.child("children"), [&](const json::object& c, const jpath& c_at) {
+            read_list(r, o, "children", at, j.children, [&](const json::object& c, const jpath& c_at) {
                 child_job cj;
                 cj.id = r.item_id(c, {"id"}, std::nullopt, c_at);
                 cj.status = r.strict_text(c, "status", c_at);
                 cj.name = reader::text(c, "name");
                 cj.error_msg = reader::text_any(c, {"error_msg", "error_message"});
-                j.children.push_back(std::move(cj));
+                return cj;
             });
-            out.jobs.push_back(std::move(j));
-        });
+            return j;
+        };
+        read_list(r, root, "jobs", root_path, out.jobs, read_job, list_presence::required);
         return out;
     });
 }

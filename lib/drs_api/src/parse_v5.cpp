@@ -35,17 +35,14 @@ migration_object_progress read_migration_objects(reader& r, const json::object& 
     m.full_complete_time = reader::time(o, "full_complete_time");
     m.incr_start_time = reader::time(o, "incr_start_time");
     m.end_time = reader::time(o, "end_time");
-    const json::array* list = r.optional_array(o, "migration_object_overview", at);
-    if (list)
-        m.overview.reserve(list->size());
-    for_each_object(r, list, at.child("migration_object_overview"), [&](const json::object& v, const jpath&) {
-        m.overview.push_back(migration_object_overview{
+    read_list(r, o, "migration_object_overview", at, m.overview, [](const json::object& v, const jpath&) {
+        return migration_object_overview{
             reader::text(v, "type"),
             reader::integer(v, "src_count"),
             reader::integer(v, "dst_count"),
             reader::text(v, "status"),
             reader::time(v, "start_time"),
-            reader::time(v, "end_time")});
+            reader::time(v, "end_time")};
     });
     return m;
 }
@@ -105,12 +102,10 @@ core::result<async_job_detail_response> parse_async_job_detail(std::string_view 
         [](reader& r, const json::object& root) {
             async_job_detail_response out;
             out.total_count = reader::integer(root, "total_count");
-            const json::array* jobs = r.required_array(root, "jobs", root_path);
-            if (jobs)
-                out.jobs.reserve(jobs->size());
-            for_each_object(r, jobs, root_path.child("jobs"), [&](const json::object& o, const jpath& at) {
-                out.jobs.push_back(read_job_detail(r, o, at));
-            });
+            const auto read = [&](const json::object& o, const jpath& at) {
+                return read_job_detail(r, o, at);
+            };
+            read_list(r, root, "jobs", root_path, out.jobs, read, list_presence::required);
             return out;
         }
     );

@@ -5,11 +5,23 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <cstddef>
+#include <iterator>
+
 namespace drsmon::drs_api {
 
 namespace json = boost::json;
 
 namespace {
+
+// names[e]: the wire names are listed in the order of the enumerators (each list's static_assert
+// catches an enumerator added without one); fallback stands for a value outside the enumeration.
+template <class Enum, std::size_t N>
+const char* wire_name(const char* const (&names)[N], Enum e, const char* fallback) noexcept
+{
+    const auto i = static_cast<std::size_t>(e);
+    return i < N ? names[i] : fallback;
+}
 
 bool is_unreserved(char c) noexcept
 {
@@ -127,41 +139,33 @@ request_spec jobs_paged(
 
 const char* to_string(struct_object_type t) noexcept
 {
-    switch (t)
-    {
-    case struct_object_type::database: return "database";
-    case struct_object_type::schema: return "schema";
-    case struct_object_type::table: return "table";
-    case struct_object_type::view: return "view";
-    case struct_object_type::procedure: return "procedure";
-    case struct_object_type::trigger: return "trigger";
-    case struct_object_type::index: return "index";
-    case struct_object_type::table_indexs: return "table_indexs";
-    case struct_object_type::table_structure: return "table_structure";
-    }
-    return "table";
+    static constexpr const char* names[] = {
+        "database",
+        "schema",
+        "table",
+        "view",
+        "procedure",
+        "trigger",
+        "index",
+        "table_indexs",
+        "table_structure",
+    };
+    static_assert(std::size(names) == static_cast<std::size_t>(struct_object_type::table_structure) + 1);
+    return wire_name(names, t, "table");
 }
 
 const char* to_string(db_use_type t) noexcept
 {
-    switch (t)
-    {
-    case db_use_type::migration: return "migration";
-    case db_use_type::sync: return "sync";
-    case db_use_type::cloud_data_guard: return "cloudDataGuard";
-    }
-    return "migration";
+    static constexpr const char* names[] = {"migration", "sync", "cloudDataGuard"};
+    static_assert(std::size(names) == static_cast<std::size_t>(db_use_type::cloud_data_guard) + 1);
+    return wire_name(names, t, "migration");
 }
 
 const char* to_string(collect_type t) noexcept
 {
-    switch (t)
-    {
-    case collect_type::source: return "source";
-    case collect_type::modified: return "modified";
-    case collect_type::synchronized: return "synchronized";
-    }
-    return "source";
+    static constexpr const char* names[] = {"source", "modified", "synchronized"};
+    static_assert(std::size(names) == static_cast<std::size_t>(collect_type::synchronized) + 1);
+    return wire_name(names, t, "source");
 }
 
 request_spec batch_status_request(std::string_view project_id, std::span<const std::string> job_ids)

@@ -213,18 +213,15 @@ const std::array<std::string, f_count>& headers()
 // A label value escaped for the text format: backslash, double quote and line feed.
 void append_escaped(std::string& out, std::string_view v)
 {
-    std::size_t from = 0;
-    for (std::size_t i = 0; i < v.size(); ++i)
-    {
-        const char c = v[i];
-        if (c != '\\' && c != '"' && c != '\n')
-            continue;
-        out.append(v.data() + from, i - from);
-        out += '\\';
-        out += c == '\n' ? 'n' : c;
-        from = i + 1;
-    }
-    out.append(v.data() + from, v.size() - from);
+    core::append_escaped(out, v, [](char c) -> std::string_view {
+        switch (c)
+        {
+        case '\\': return "\\\\";
+        case '"': return "\\\"";
+        case '\n': return "\\n";
+        default: return {};
+        }
+    });
 }
 
 void append_label(std::string& out, std::string_view name, std::string_view value)
@@ -417,13 +414,8 @@ void job_collector::pass::render_job(const state::job_key& key, const state::job
     const auto& m = s.metadata;
     {
         std::string& out = line(f_info);
-        append_label(out, "name", m.name);
-        append_label(out, "db_use_type", m.db_use_type);
-        append_label(out, "engine_type", m.engine_type);
-        append_label(out, "task_type", m.task_type);
-        append_label(out, "job_direction", m.job_direction);
-        append_label(out, "parent_id", m.parent_id);
-        append_label(out, "async_job_id", m.async_job_id);
+        for (const auto& [name, field] : state::metadata_text_fields)
+            append_label(out, name, m.*field);
         line_end(out, 1);
     }
     if (!m.async_job_id.empty())

@@ -1,3 +1,4 @@
+#include "drsmon/core/text.hpp"
 #include "drsmon/state/event_log.hpp"
 
 #include <boost/json.hpp>
@@ -227,22 +228,17 @@ void append_logfmt(std::string& out, std::string_view key, std::string_view valu
         return;
     }
     out += '"';
-    for (char c : value)
-    {
+    core::append_escaped(out, value, [](char c) -> std::string_view {
         switch (c)
         {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        default:
-            if (static_cast<unsigned char>(c) < 0x20)
-                out += '?';
-            else
-                out += c;
+        case '"': return "\\\"";
+        case '\\': return "\\\\";
+        case '\n': return "\\n";
+        case '\r': return "\\r";
+        case '\t': return "\\t";
+        default: return static_cast<unsigned char>(c) < 0x20 ? "?" : std::string_view();
         }
-    }
+    });
     out += '"';
 }
 

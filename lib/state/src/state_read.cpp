@@ -179,9 +179,8 @@ std::optional<std::pair<job_key, job_state>> job_from_json(
                         continue;
                     }
                     precheck_item item;
-                    r.get(iv.as_object(), "item", item.item, ip);
-                    r.get(iv.as_object(), "group", item.group, ip);
-                    r.get(iv.as_object(), "result", item.result, ip);
+                    for (const auto& [name, field] : precheck_item_fields)
+                        r.get(iv.as_object(), name, item.*field, ip);
                     s.precheck.items.push_back(std::move(item));
                 }
         }

@@ -65,13 +65,19 @@ void put(json_writer& w, std::string_view k, const std::optional<bool>& v)
     }
 }
 
-void write_job(json_writer& w, const job_key& key, const job_state& s)
+// The members naming the job, first in a job record and all of a removal.
+void write_key(json_writer& w, const job_key& key)
 {
-    w.begin_object();
     w.key("project");
     w.string(key.project);
     w.key("job_id");
     w.string(key.job_id);
+}
+
+void write_job(json_writer& w, const job_key& key, const job_state& s)
+{
+    w.begin_object();
+    write_key(w, key);
 
     w.key("metadata");
     w.begin_object();
@@ -111,12 +117,11 @@ void write_job(json_writer& w, const job_key& key, const job_state& s)
     for (const auto& i : s.precheck.items)
     {
         w.begin_object();
-        w.key("item");
-        w.string(i.item);
-        w.key("group");
-        w.string(i.group);
-        w.key("result");
-        w.string(i.result);
+        for (const auto& [name, field] : precheck_item_fields)
+        {
+            w.key(name);
+            w.string(i.*field);
+        }
         w.end_object();
     }
     w.end_array();
@@ -203,10 +208,7 @@ void write_journal_line(std::string& out, const store& s, const job_key& key, st
     {
         w.key("removed");
         w.begin_object();
-        w.key("project");
-        w.string(key.project);
-        w.key("job_id");
-        w.string(key.job_id);
+        write_key(w, key);
         w.end_object();
     }
     w.end_object();

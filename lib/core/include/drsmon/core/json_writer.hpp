@@ -63,28 +63,10 @@ public:
         pos_ = 0;
     }
 
-    void begin_object()
-    {
-        separate();
-        put('{');
-        comma_ = false;
-    }
-    void end_object()
-    {
-        put('}');
-        comma_ = true;
-    }
-    void begin_array()
-    {
-        separate();
-        put('[');
-        comma_ = false;
-    }
-    void end_array()
-    {
-        put(']');
-        comma_ = true;
-    }
+    void begin_object() { open('{'); }
+    void end_object() { close('}'); }
+    void begin_array() { open('['); }
+    void end_array() { close(']'); }
 
     // The key of the next member of the current object.
     void key(std::string_view k)
@@ -200,6 +182,18 @@ private:
     {
         if (comma_)
             put(',');
+    }
+
+    void open(char bracket)
+    {
+        separate();
+        put(bracket);
+        comma_ = false;
+    }
+    void close(char bracket)
+    {
+        put(bracket);
+        comma_ = true;
     }
 
     // Escapes as Boost.JSON does: \" \\ \b \t \n \f \r, other control characters as \u00xx,

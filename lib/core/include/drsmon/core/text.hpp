@@ -81,6 +81,25 @@ constexpr std::string_view pop_token(std::string_view& rest, std::string_view se
     return token;
 }
 
+// Appends s to out with every character c for which escape(c) gives a non-empty text replaced by
+// that text: the one loop behind each format's quoting (logfmt, Prometheus labels, HTML), which
+// differ only in what they replace.
+template <class Escape>
+void append_escaped(std::string& out, std::string_view s, Escape&& escape)
+{
+    std::size_t from = 0;
+    for (std::size_t i = 0; i < s.size(); ++i)
+    {
+        const std::string_view replacement = escape(s[i]);
+        if (replacement.empty())
+            continue;
+        out.append(s.data() + from, i - from);
+        out += replacement;
+        from = i + 1;
+    }
+    out.append(s.data() + from, s.size() - from);
+}
+
 // The whole of s as a number of type T (std::from_chars' syntax: no leading '+' or white space),
 // or nullopt when s is empty, has anything after the number, or is out of T's range.
 template <class T>

@@ -27,6 +27,14 @@ struct item_error
     std::string message;  // error_message or error_msg
 };
 
+// The shape of every v3 batch response: {"count": n, "results": [item...]}.
+template <class Item>
+struct batch_response
+{
+    std::optional<std::int64_t> count;
+    std::vector<Item> results;
+};
+
 // ---- batch-status ----------------------------------------------------------------
 
 struct job_status
@@ -36,11 +44,7 @@ struct job_status
     std::optional<item_error> error;
 };
 
-struct batch_status_response
-{
-    std::optional<std::int64_t> count;
-    std::vector<job_status> results;
-};
+using batch_status_response = batch_response<job_status>;
 
 // ---- progress (v3 batch-progress, v5 progress_info) ----------------------------
 
@@ -70,11 +74,7 @@ struct job_progress
     std::optional<item_error> error;
 };
 
-struct batch_progress_response
-{
-    std::optional<std::int64_t> count;
-    std::vector<job_progress> results;
-};
+using batch_progress_response = batch_response<job_progress>;
 
 // ---- batch-detail -----------------------------------------------------------------
 
@@ -103,11 +103,7 @@ struct job_detail
     std::optional<item_error> error;
 };
 
-struct batch_detail_response
-{
-    std::optional<std::int64_t> count;
-    std::vector<job_detail> results;
-};
+using batch_detail_response = batch_response<job_detail>;
 
 // ---- pre-check (v3 batch-precheck-result, v5 precheck_result) --------------------
 
@@ -136,11 +132,7 @@ struct job_precheck
     std::optional<item_error> error;
 };
 
-struct batch_precheck_response
-{
-    std::optional<std::int64_t> count;
-    std::vector<job_precheck> results;
-};
+using batch_precheck_response = batch_response<job_precheck>;
 
 // ---- batch-struct-process (DR initialisation) -----------------------------------
 
@@ -162,11 +154,7 @@ struct job_struct_process
     std::optional<item_error> error;
 };
 
-struct batch_struct_process_response
-{
-    std::optional<std::int64_t> count;
-    std::vector<job_struct_process> results;
-};
+using batch_struct_process_response = batch_response<job_struct_process>;
 
 // ---- batch-struct-detail ---------------------------------------------------------
 
@@ -188,11 +176,7 @@ struct job_struct_detail
     std::optional<item_error> error;
 };
 
-struct batch_struct_detail_response
-{
-    std::optional<std::int64_t> count;
-    std::vector<job_struct_detail> results;
-};
+using batch_struct_detail_response = batch_response<job_struct_detail>;
 
 // ---- v3 job list -------------------------------------------------------------------
 

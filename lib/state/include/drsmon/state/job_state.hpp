@@ -147,9 +147,9 @@ struct node_metrics
     friend bool operator==(const node_metrics&, const node_metrics&) = default;
 };
 
-// The text fields of job_metadata, the counts of init_object and the node metrics under the names the state
-// file and the JSON API give them, in the order they are written: one list for every writer and reader of the
-// record.
+// The text fields of job_metadata (also the labels of the job info metric), of a pre-check item, the counts
+// of init_object and the node metrics under the names the state file and the JSON API give them, in the order
+// they are written: one list for every writer and reader of the record.
 inline constexpr std::pair<std::string_view, std::string job_metadata::*> metadata_text_fields[] = {
     {"name", &job_metadata::name},
     {"db_use_type", &job_metadata::db_use_type},
@@ -158,6 +158,11 @@ inline constexpr std::pair<std::string_view, std::string job_metadata::*> metada
     {"job_direction", &job_metadata::job_direction},
     {"parent_id", &job_metadata::parent_id},
     {"async_job_id", &job_metadata::async_job_id},
+};
+inline constexpr std::pair<std::string_view, std::string precheck_item::*> precheck_item_fields[] = {
+    {"item", &precheck_item::item},
+    {"group", &precheck_item::group},
+    {"result", &precheck_item::result},
 };
 inline constexpr std::pair<std::string_view, std::optional<std::int64_t> init_object::*> init_count_fields[] =
     {
