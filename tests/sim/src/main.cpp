@@ -22,7 +22,8 @@ namespace {
         std::cerr << "drs-sim: " << error << "\n";
     std::cerr << "usage: drs-sim [--listen ADDR:PORT|PORT] [--plain] [--cert FILE --key FILE] [--jobs N] "
                  "[--seed S]\n"
-                 "               [--speed X] [--scenario FILE] [--project-id ID] [--ak AK --sk SK]\n"
+                 "               [--estate mixed|realistic] [--speed X] [--scenario FILE] [--project-id ID] "
+                 "[--ak AK --sk SK]\n"
                  "               [--iam-user NAME --iam-password PW] [--token-lifetime SECONDS]\n"
                  "               [--port-file FILE] [--jobs-file FILE] [--fault SPEC]...\n";
     std::exit(error.empty() ? 0 : 2);
@@ -72,6 +73,13 @@ int main(int argc, char** argv)
                 opts.key_file = value();
             else if (a == "--jobs")
                 opts.world.jobs = std::stoi(value());
+            else if (a == "--estate")
+            {
+                auto e = sim::parse_estate(value());
+                if (!e)
+                    usage("--estate is mixed or realistic");
+                opts.world.estate = *e;
+            }
             else if (a == "--seed")
                 opts.world.seed = std::stoull(value());
             else if (a == "--speed")
