@@ -5,6 +5,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -102,6 +103,14 @@ int main(int argc, char** argv)
                 port_file = value();
             else if (a == "--jobs-file")
                 jobs_file = value();
+            else if (a == "--response-delay")
+            {
+                opts.response_delay = std::chrono::milliseconds(std::stoll(value()));
+                if (opts.response_delay.count() < 0)
+                    usage("--response-delay is a number of milliseconds >= 0");
+            }
+            else if (a == "--split-writes")
+                opts.split_writes = true;
             else if (a == "--fault")
             {
                 std::string error;
