@@ -5,6 +5,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -21,8 +22,9 @@ namespace {
     if (!error.empty())
         std::cerr << "drs-sim: " << error << "\n";
     std::cerr << "usage: drs-sim [--listen ADDR:PORT|PORT] [--plain] [--cert FILE --key FILE] [--jobs N] "
-                 "[--seed S] [--estate default|realistic]\n"
-                 "               [--speed X] [--scenario FILE] [--project-id ID] [--ak AK --sk SK]\n"
+                 "[--seed S]\n"
+                 "               [--estate mixed|realistic] [--speed X] [--scenario FILE] [--project-id ID] "
+                 "[--ak AK --sk SK]\n"
                  "               [--iam-user NAME --iam-password PW] [--token-lifetime SECONDS]\n"
                  "               [--port-file FILE] [--jobs-file FILE] [--fault SPEC]...\n";
     std::exit(error.empty() ? 0 : 2);
@@ -74,9 +76,10 @@ int main(int argc, char** argv)
                 opts.world.jobs = std::stoi(value());
             else if (a == "--estate")
             {
-                opts.world.estate = value();
-                if (opts.world.estate != "default" && opts.world.estate != "realistic")
-                    throw std::invalid_argument("--estate must be default or realistic");
+                auto e = sim::parse_estate(value());
+                if (!e)
+                    usage("--estate is mixed or realistic");
+                opts.world.estate = *e;
             }
             else if (a == "--seed")
                 opts.world.seed = std::stoull(value());
@@ -100,6 +103,14 @@ int main(int argc, char** argv)
                 port_file = value();
             else if (a == "--jobs-file")
                 jobs_file = value();
+            else if (a == "--response-delay")
+            {
+                opts.response_delay = std::chrono::milliseconds(std::stoll(value()));
+                if (opts.response_delay.count() < 0)
+                    usage("--response-delay is a number of milliseconds >= 0");
+            }
+            else if (a == "--split-writes")
+                opts.split_writes = true;
             else if (a == "--fault")
             {
                 std::string error;

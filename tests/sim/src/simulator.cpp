@@ -4,6 +4,7 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 
+#include <algorithm>
 #include <thread>
 
 namespace drsmon::sim {
@@ -57,6 +58,8 @@ public:
         so.key_file = opts_.key_file;
         so.address = opts_.address;
         so.port = opts_.port;
+        // A head and a body written apart must not wait for the client's delayed ACK.
+        so.no_delay = opts_.split_writes;
         server_ = std::make_unique<test::http_server>(*ex, so, [this](const test::raw_request& in) {
             request req{in.method, in.target, in.headers, in.body};
             response r = router_.handle(req);
@@ -68,11 +71,25 @@ public:
             out.reset_mid_body = r.reset_mid_body;
             out.stall_body = r.stall_body;
             out.close_connection = r.close_connection;
+            if (!in.target.starts_with("/-/sim/"))
+                shape(out);
             return out;
         });
     }
 
     ~impl() { stop(); }
+
+    // Applies response_delay and split_writes on top of what a fault asked for.
+    void shape(test::raw_response& out) const
+    {
+        out.delay += opts_.response_delay;
+        // A fault's slow body or reset already decides how the body goes out.
+        if (!opts_.split_writes || out.stall_body.count() > 0 || out.reset_mid_body)
+            return;
+        // The test server writes the head, waits stall_body on its timer, then writes the body.
+        out.stall_body = std::max(opts_.split_gap, std::chrono::milliseconds(1));
+        out.delay = std::max(out.delay - out.stall_body, std::chrono::milliseconds(0));
+    }
 
     void start()
     {

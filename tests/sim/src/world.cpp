@@ -1,5 +1,7 @@
 #include "drsmon/sim/world.hpp"
 
+#include "world_detail.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -8,13 +10,8 @@ namespace drsmon::sim {
 
 namespace {
 
-std::uint64_t splitmix64(std::uint64_t& state)
-{
-    std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
+using detail::db_names;
+using detail::splitmix64;
 
 std::uint64_t fnv1a(std::string_view s)
 {
@@ -27,27 +24,10 @@ std::uint64_t fnv1a(std::string_view s)
     return h;
 }
 
-// The generator draws from one stream so the same seed always gives the same account.
-struct rng
-{
-    std::uint64_t& state;
-    double uniform() { return static_cast<double>(splitmix64(state) >> 11) * 0x1.0p-53; }
-    double between(double lo, double hi) { return lo + (hi - lo) * uniform(); }
-    int integer(int lo, int hi) { return lo + static_cast<int>(uniform() * (hi - lo + 1)); }
-    template <class T, std::size_t N>
-    const T& pick(const T (&items)[N])
-    {
-        return items[static_cast<std::size_t>(uniform() * N)];
-    }
-};
-
 bool is_incremental(std::string_view status)
 {
     return status == "INCRE_TRANSFER_STARTED" || status == "INCRE_TRANSFER_FAILED";
 }
-
-const char* const db_names[] =
-    {"orders", "billing", "crm", "inventory", "audit", "payments", "users", "catalog"};
 
 }  // namespace
 
@@ -55,57 +35,6 @@ std::string percent_string(double v, bool with_percent)
 {
     int n = static_cast<int>(std::floor(std::clamp(v, 0.0, 100.0)));
     return std::to_string(n) + (with_percent ? "%" : "");
-}
-
-std::vector<precheck_item> standard_precheck_items()
-{
-    // Item names and groups of the documented MySQL migration example, plus one network item.
-    static const std::pair<const char*, const char*> items[] = {
-        {"dstDbDiskSize", "db_disk_size"},
-        {"checkIncreSrcDbExistedInDstDb", "db_params"},
-        {"dbCharacterSetConsistency", "db_params"},
-        {"dbClockConsistency", "db_params"},
-        {"dbCollationServerConsistency", "db_params"},
-        {"dbIsolationLevelConsistency", "db_params"},
-        {"dbParamConsistency", "db_params"},
-        {"dbServerUuidConsistency", "db_params"},
-        {"dstMaxAllowedPacketCheck", "db_params"},
-        {"hasForeignKeyOnUnselectedTable", "db_params"},
-        {"innodbStrictModeConsistency", "db_params"},
-        {"isUserRequireSslLink", "db_params"},
-        {"sqlModeConsistency", "db_params"},
-        {"sqlModeNoEngine", "db_params"},
-        {"srcBinlogFormatCheck", "db_params"},
-        {"srcBinlogRowImageCheck", "db_params"},
-        {"srcDbBinlogExpireLogsDays", "db_params"},
-        {"srcDbBinlogIsOff", "db_params"},
-        {"srcDbExistUnsupportEngineTable", "db_params"},
-        {"srcDbIndexKeyLength", "db_params"},
-        {"srcDbNameContainsUnsupportedSymbols", "db_params"},
-        {"srcDbServerIdCheck", "db_params"},
-        {"srcDstTableNameCaseSensitiveCheck", "db_params"},
-        {"srcHasNoPkTableWhenTgtHasInvisiblePk", "db_params"},
-        {"srcRoutinesWithoutPrivilegeCheck", "db_params"},
-        {"srcTableNameContainsNonAscii", "db_params"},
-        {"srcTriggerAndEventCheck", "db_params"},
-        {"srcViewNameContainsNonAscii", "db_params"},
-        {"srclogSlaveUpdatesCheck", "db_params"},
-        {"userRequirementIsEnoughForDefiner", "db_params"},
-        {"userSelectObjectsCheck", "db_params"},
-        {"dstStatusCheck", "db_target_status"},
-        {"dstDbPrivilegesIsEnough", "db_user_privilege"},
-        {"srcDbPrivilegesIsEnoughForIncre", "db_user_privilege"},
-        {"dbVersionMeetRequirement", "db_version"},
-        {"dstDbVersionSupport", "db_version"},
-        {"srcDbVersionSupport", "db_version"},
-        {"dstDbConnection", "network"},
-        {"srcDbConnection", "network"},
-        {"srcDbNetworkLatency", "network"},
-    };
-    std::vector<precheck_item> out;
-    for (const auto& [item, group] : items)
-        out.push_back({item, group, "PASSED", "", ""});
-    return out;
 }
 
 world::world(world_options opts, const core::clock& clock)
@@ -387,301 +316,6 @@ std::string world::make_id(std::string_view suffix)
     if (suffix.size() <= 12)
         id.replace(id.size() - suffix.size(), suffix.size(), suffix);
     return id;
-}
-
-void world::generate()
-{
-    for (int i = 0; i < opts_.jobs; ++i)
-        add_job(opts_.estate == "realistic" ? generate_realistic_job(i) : generate_job(i));
-    // Async batches (v5) group the generated jobs four by four.
-    for (std::size_t i = 0; i < jobs_.size(); i += 4)
-    {
-        async_batch b;
-        b.id = make_id("as501");
-        for (std::size_t j = i; j < std::min(jobs_.size(), i + 4); ++j)
-            b.job_ids.push_back(jobs_[j].id);
-        batches_.push_back(std::move(b));
-    }
-}
-
-job_spec world::generate_job(int index)
-{
-    rng r{rng_state_};
-    static const char* const use_types[] = {"migration", "sync", "cloudDataGuard", "migration"};
-    job_spec j;
-    j.db_use_type = use_types[index % 4];
-    bool dr = j.db_use_type == "cloudDataGuard";
-    j.id = make_id(dr ? "jb502" : j.db_use_type == "sync" ? "jb201" : "jb101");
-    if (j.db_use_type == "migration")
-    {
-        static const char* const engines[] = {"mysql", "mongodb", "redis-to-gaussredis", "postgresql"};
-        j.engine_type = r.pick(engines);
-        double m = r.uniform();
-        j.task_type = m < 0.6 ? "FULL_INCR_TRANS" : m < 0.85 ? "FULL_TRANS" : "INCR_TRANS";
-    }
-    else if (j.db_use_type == "sync")
-    {
-        static const char* const engines[] = {
-            "mysql",
-            "oracle-to-gaussdbv5",
-            "mysql-to-kafka",
-            "gaussdbv5-to-mysql"};
-        j.engine_type = r.pick(engines);
-        j.task_type = r.uniform() < 0.8 ? "FULL_INCR_TRANS" : "INCR_TRANS";
-    }
-    else
-    {
-        static const char* const engines[] = {"mysql", "gaussdbv5"};
-        j.engine_type = r.pick(engines);
-        j.task_type = "FULL_INCR_TRANS";
-    }
-    static const char* const nets[] = {"eip", "vpc", "vpn"};
-    static const char* const dirs[] = {"up", "up", "down", "non-dbs"};
-    j.net_type = r.pick(nets);
-    j.job_direction = r.pick(dirs);
-    const char* db = db_names[static_cast<std::size_t>(r.uniform() * std::size(db_names))];
-    const char* prefix = dr ? "dr" : j.db_use_type == "sync" ? "sync" : "mig";
-    char name[96];
-    std::snprintf(name, sizeof name, "%s-%s-%s-%02d", prefix, db, j.engine_type.c_str(), index + 1);
-    j.name = name;
-    j.description = std::string("simulated ") + j.db_use_type + " job for " + db;
-    j.db_password = "sim-db-password-" + j.id.substr(0, 8);
-
-    int dbs = r.integer(1, 5);
-    int tables = r.integer(20, 300);
-    j.object_counts = {
-        dbs,
-        j.engine_type == "gaussdbv5" ? dbs : 0,
-        tables,
-        tables,
-        r.integer(10, 200),
-        0,
-        r.integer(0, 10),
-        r.integer(0, 5),
-        r.integer(0, 3)};
-
-    auto kf = [&](double at, std::string status) {
-        keyframe k;
-        k.at = at;
-        k.status = std::move(status);
-        j.timeline.push_back(k);
-        return &j.timeline.back();
-    };
-
-    // Jobs were created up to 4 simulated hours ago, so the account starts with a mix of phases.
-    double t = -r.uniform() * 4 * 3600;
-    j.created_at = t;
-    kf(t, "CREATING")->delay = -1;
-    t += r.between(20, 60);
-    kf(t, "CONFIGURATION");
-    j.precheck_start = t + 10;
-    j.precheck_duration = r.between(30, 90);
-    j.precheck_items = standard_precheck_items();
-    static const char* const alarms[] = {
-        "SRC_HAS_TTL_INDEXES",
-        "SRC_BINLOG_EXPIRE_TOO_SHORT",
-        "DST_DISK_SIZE_SMALL"};
-    int alarm_count = r.integer(0, 3);
-    for (int a = 0; a < alarm_count; ++a)
-    {
-        auto& item = j.precheck_items[static_cast<std::size_t>(r.uniform() * j.precheck_items.size())];
-        item.result = "ALARM";
-        item.failed_reason = r.pick(alarms);
-    }
-    // About one job in eight stays in configuration with a failed pre-check.
-    if (r.uniform() < 0.125)
-    {
-        int failed = r.integer(1, 3);
-        for (int f = 0; f < failed; ++f)
-        {
-            auto& item = j.precheck_items[static_cast<std::size_t>(r.uniform() * j.precheck_items.size())];
-            item.result = "FAILED";
-            item.failed_reason = "CHECK_FAILED";
-            item.data = "{\"reason\":\"simulated failure\"}";
-        }
-        return j;
-    }
-    t = *j.precheck_start + j.precheck_duration + r.between(30, 300);
-    kf(t, "STARTJOBING");
-    t += r.between(20, 60);
-    if (j.task_type != "INCR_TRANS")
-    {
-        double full = dr ? r.between(300, 1800) : r.between(600, 3600);
-        kf(t, "FULL_TRANSFER_STARTED")->progress = 0;
-        if (r.uniform() < 0.1)
-        {
-            // A full-phase failure half-way, recovered after a while.
-            t += full / 2;
-            auto* f = kf(t, "FULL_TRANSFER_FAILED");
-            f->progress = 50;
-            f->error_message = "Full transfer failed: lost connection to the source database.";
-            t += r.between(600, 1800);
-            auto* rec = kf(t, "FULL_TRANSFER_STARTED");
-            rec->error_message = "";
-            full /= 2;
-        }
-        t += full;
-        kf(t, "FULL_TRANSFER_COMPLETE")->progress = 100;
-        if (j.task_type == "FULL_TRANS")
-        {
-            if (r.uniform() < 0.3)
-            {
-                t += r.between(600, 3600);
-                kf(t, "RELEASE_RESOURCE_STARTED");
-                kf(t + r.between(60, 180), "RELEASE_RESOURCE_COMPLETE");
-            }
-            return j;
-        }
-        t += r.between(30, 90);
-    }
-    double base = r.between(0.5, 8);
-    auto* incr = kf(t, "INCRE_TRANSFER_STARTED");
-    incr->progress = 100;
-    incr->delay = base;
-    incr->delay_jitter = base * 0.8;
-    // Incidents over the next three simulated days.
-    while (t < 72 * 3600)
-    {
-        t += r.between(1800, 9000);
-        double e = r.uniform();
-        if (e < 0.15)
-        {
-            auto* f = kf(t, "INCRE_TRANSFER_FAILED");
-            f->error_message = "Incremental transfer failed: the binlog of the source database was purged.";
-            t += r.between(300, 1800);
-            auto* rec = kf(t, "INCRE_TRANSFER_STARTED");
-            rec->error_message = "";
-            rec->delay = base + r.between(60, 300);  // catching up after recovery
-            keyframe back;
-            back.at = t + 600;
-            back.delay = base;
-            j.timeline.push_back(back);
-            t += 600;
-        }
-        else if (e < 0.25)
-        {
-            kf(t, "PAUSING");
-            t += r.between(300, 1200);
-            kf(t, "INCRE_TRANSFER_STARTED");
-        }
-        else if (e < 0.35)
-        {
-            keyframe spike;
-            spike.at = t;
-            spike.delay = r.between(120, 900);
-            j.timeline.push_back(spike);
-            keyframe back;
-            back.at = t + 600;
-            back.delay = base;
-            j.timeline.push_back(back);
-            t += 600;
-        }
-        else if (e < 0.40)
-        {
-            kf(t, "RELEASE_RESOURCE_STARTED")->delay = -1;
-            kf(t + r.between(60, 180), "RELEASE_RESOURCE_COMPLETE");
-            break;
-        }
-    }
-    return j;
-}
-
-job_spec world::generate_realistic_job(int index)
-{
-    // Identity, objects and pre-check items as in the default estate; the life cycle by slot.
-    job_spec j = generate_job(index);
-    rng r{rng_state_};
-    j.timeline.clear();
-    auto kf = [&](double at, std::string status) {
-        keyframe k;
-        k.at = at;
-        k.status = std::move(status);
-        j.timeline.push_back(k);
-        return &j.timeline.back();
-    };
-    const int slot = index % 20;
-    double t = -r.between(6, 72) * 3600;
-    j.created_at = t;
-    kf(t, "CREATING")->delay = -1;
-    kf(t + 30, "CONFIGURATION");
-    j.precheck_start = t + 40;
-    j.precheck_duration = 60;
-    if (slot == 10 || slot == 11)
-    {
-        // Configuring: created lately, its pre-check done or running.
-        t = -r.between(60, 3600);
-        j.timeline.clear();
-        j.created_at = t;
-        kf(t, "CREATING")->delay = -1;
-        kf(t + 30, "CONFIGURATION");
-        j.precheck_start = t + 40;
-        j.precheck_duration = r.between(30, 600);
-        return j;
-    }
-    kf(t + 300, "STARTJOBING");
-    if (slot == 8 || slot == 9)
-    {
-        // Full transfer under way; it goes incremental later.
-        const double started = -r.between(60, 1800);
-        kf(started, "FULL_TRANSFER_STARTED")->progress = 0;
-        const double done = r.between(1800, 7200);
-        kf(done, "FULL_TRANSFER_COMPLETE")->progress = 100;
-        auto* incr = kf(done + 60, "INCRE_TRANSFER_STARTED");
-        incr->progress = 100;
-        incr->delay = r.between(0.5, 8);
-        return j;
-    }
-    kf(t + 360, "FULL_TRANSFER_STARTED")->progress = 0;
-    kf(t + 1800, "FULL_TRANSFER_COMPLETE")->progress = 100;
-    if ((slot == 15 || slot == 16) && j.db_use_type == "migration")
-    {
-        j.task_type = "FULL_TRANS";  // a full-only migration, done
-        return j;
-    }
-    const double base = r.between(0.5, 8);
-    auto* incr = kf(t + 1900, "INCRE_TRANSFER_STARTED");
-    incr->progress = 100;
-    incr->delay = base;
-    incr->delay_jitter = base * 0.8;
-    if (slot >= 12 && slot <= 16)
-    {
-        // Ended and released hours ago.
-        const double ended = -r.between(3600, 5 * 3600);
-        kf(ended, "RELEASE_RESOURCE_STARTED")->delay = -1;
-        kf(ended + r.between(60, 180), "RELEASE_RESOURCE_COMPLETE");
-        return j;
-    }
-    if (slot == 17 || slot == 18)
-    {
-        // Failed a while ago and left so until someone retries it hours later.
-        auto* f = kf(
-            -r.between(600, 5 * 3600),
-            slot == 17 ? "INCRE_TRANSFER_FAILED" : "FULL_TRANSFER_FAILED"
-        );
-        f->error_message = slot == 17
-                               ? "Incremental transfer failed: the binlog of the source database was purged."
-                               : "Full transfer failed: lost connection to the source database.";
-        auto* rec = kf(r.between(6, 24) * 3600, "INCRE_TRANSFER_STARTED");
-        rec->error_message = "";
-        return j;
-    }
-    if (slot == 19)
-    {
-        // Paused by an operator; resumed later.
-        kf(-r.between(300, 3600), "PAUSING");
-        kf(r.between(1800, 7200), "INCRE_TRANSFER_STARTED");
-        return j;
-    }
-    // Incremental, with an incident now and then.
-    if (r.uniform() < 0.3)
-    {
-        const double at = r.between(600, 7200);
-        auto* f = kf(at, "INCRE_TRANSFER_FAILED");
-        f->error_message = "Incremental transfer failed: the binlog of the source database was purged.";
-        auto* rec = kf(at + r.between(300, 1800), "INCRE_TRANSFER_STARTED");
-        rec->error_message = "";
-    }
-    return j;
 }
 
 }  // namespace drsmon::sim

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -78,6 +79,82 @@ TEST(SimWorld, JobsMoveThroughTheLifeCycleOverTime)
           "PAUSING",
           "RELEASE_RESOURCE_COMPLETE"})
         EXPECT_TRUE(seen.count(s)) << s;
+}
+
+TEST(SimWorld, RealisticEstateHasTheDocumentedSharesAtTimeZero)
+{
+    core::manual_clock c;
+    auto o = opts(7, 1000);
+    o.estate = estate_kind::realistic;
+    world w(o, c);
+    ASSERT_EQ(w.jobs().size(), 1000u);
+    std::map<std::string, int> phases;
+    for (const auto& j : w.jobs())
+    {
+        auto s = w.snapshot(j, 0);
+        std::string phase = s.status;
+        if (s.status == "RELEASE_RESOURCE_COMPLETE" || s.status == "FULL_TRANSFER_COMPLETE")
+        {
+            phase = "finished";
+            if (s.status == "FULL_TRANSFER_COMPLETE")
+            {
+                EXPECT_EQ(j.task_type, "FULL_TRANS") << j.id;
+            }
+        }
+        else if (s.status.ends_with("_FAILED"))
+        {
+            phase = "failed";
+            EXPECT_FALSE(s.error_message.empty()) << j.id;
+            // Still failed (nobody retried) an hour later.
+            EXPECT_EQ(w.snapshot(j, 3500).status, s.status) << j.id;
+        }
+        ++phases[phase];
+    }
+    EXPECT_EQ(phases["INCRE_TRANSFER_STARTED"], 400);
+    EXPECT_EQ(phases["FULL_TRANSFER_STARTED"], 100);
+    EXPECT_EQ(phases["CONFIGURATION"], 100);
+    EXPECT_EQ(phases["finished"], 250);
+    EXPECT_EQ(phases["failed"], 100);
+    EXPECT_EQ(phases["PAUSING"], 50);
+    EXPECT_EQ(phases.size(), 6u);
+}
+
+TEST(SimWorld, RealisticEstateJobsLiveOnAfterTimeZero)
+{
+    core::manual_clock c;
+    auto o = opts(7, 200);
+    o.estate = estate_kind::realistic;
+    world w(o, c);
+    int reached_incremental = 0, moving = 0;
+    for (const auto& j : w.jobs())
+    {
+        std::string at0 = w.snapshot(j, 0).status;
+        bool passed_precheck = std::none_of(
+            j.precheck_items.begin(),
+            j.precheck_items.end(),
+            [](const auto& i) { return i.result == "FAILED"; }
+        );
+        if (at0 == "RELEASE_RESOURCE_COMPLETE" || at0 == "FULL_TRANSFER_COMPLETE" || !passed_precheck)
+        {
+            // Finished jobs and failed pre-checks stay where they are.
+            EXPECT_EQ(w.snapshot(j, 72 * 3600).status, at0) << j.id;
+            continue;
+        }
+        ++moving;
+        std::set<std::string> seen;
+        for (double t = 0; t <= 72 * 3600; t += 300)
+            seen.insert(w.snapshot(j, t).status);
+        if (seen.count("INCRE_TRANSFER_STARTED"))
+            ++reached_incremental;
+        if (at0 != "INCRE_TRANSFER_STARTED")
+        {
+            EXPECT_GT(seen.size(), 1u) << j.id << " stays " << at0;
+        }
+    }
+    EXPECT_EQ(reached_incremental, moving);
+    EXPECT_EQ(parse_estate("realistic"), estate_kind::realistic);
+    EXPECT_EQ(parse_estate("mixed"), estate_kind::mixed);
+    EXPECT_FALSE(parse_estate("busy"));
 }
 
 TEST(SimWorld, IncrementalDelayFluctuatesAndIsAbsentBeforeTheIncrementalPhase)
@@ -168,28 +245,4 @@ TEST(SimScenario, NamesTheLineOfABadKey)
     EXPECT_EQ(parse_seconds("5m"), 300.0);
     EXPECT_EQ(parse_seconds("1.5h"), 5400.0);
     EXPECT_FALSE(parse_seconds("soon"));
-}
-
-TEST(SimWorld, TheRealisticEstateHasTheDocumentedMixOfPhases)
-{
-    core::manual_clock c;
-    auto o = opts(7, 1000);
-    o.estate = "realistic";
-    world w(o, c);
-    std::map<std::string, int> phases;
-    for (const auto& j : w.jobs())
-    {
-        const auto status = w.snapshot(j, 0.0).status;
-        const bool failed = status.ends_with("_FAILED");
-        const bool finished = status == "RELEASE_RESOURCE_COMPLETE" ||
-                              (status == "FULL_TRANSFER_COMPLETE" && j.task_type == "FULL_TRANS");
-        ++phases[failed ? "failed" : finished ? "finished" : status];
-    }
-    EXPECT_EQ(phases["INCRE_TRANSFER_STARTED"], 400);
-    EXPECT_EQ(phases["FULL_TRANSFER_STARTED"], 100);
-    EXPECT_EQ(phases["CONFIGURATION"], 100);
-    EXPECT_EQ(phases["finished"], 250);
-    EXPECT_EQ(phases["failed"], 100);
-    EXPECT_EQ(phases["PAUSING"], 50);
-    EXPECT_EQ(phases.size(), 6u);
 }

@@ -165,6 +165,11 @@ private:
                 continue;
             }
             ++accepted_;
+            if (opts_.no_delay)
+            {
+                error_code ignored;
+                socket.set_option(tcp::no_delay(true), ignored);
+            }
             auto s = std::make_shared<session>(std::move(socket));
             asio::co_spawn(ex_, serve(s), [](std::exception_ptr) {});
         }

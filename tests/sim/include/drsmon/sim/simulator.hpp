@@ -5,6 +5,7 @@
 
 #include <boost/asio/any_io_executor.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -27,6 +28,13 @@ struct simulator_options
     std::optional<scenario> scenario_data;
     // Drives simulated time and the gateway clock; default: the system clock. Must outlive the simulator.
     const core::clock* clock = nullptr;
+    // Answering like a remote server (API responses only; /-/sim/ answers at once). Every response
+    // waits response_delay before its first byte, on the connection's own timer: other connections
+    // are served meanwhile. With split_writes the head and the body go out in two writes split_gap
+    // apart (the gap is taken out of response_delay as far as it goes, so the total stays the same).
+    std::chrono::milliseconds response_delay{0};
+    bool split_writes = false;
+    std::chrono::milliseconds split_gap{1};
 };
 
 class simulator
