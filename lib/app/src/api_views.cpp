@@ -3,6 +3,7 @@
 #include "drsmon/core/version.hpp"
 #include "drsmon/state/event_log.hpp"
 
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <map>
@@ -301,6 +302,55 @@ std::string once_document(const std::vector<project_status>& projects, const sta
     return out;
 }
 
+namespace {
+
+// The path segment of a job ID in a link: unreserved characters as they are, the rest %XX.
+std::string path_segment(std::string_view s)
+{
+    static constexpr char hex[] = "0123456789ABCDEF";
+    std::string out;
+    for (unsigned char c : s)
+    {
+        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~')
+            out += static_cast<char>(c);
+        else
+        {
+            out += '%';
+            out += hex[c >> 4];
+            out += hex[c & 15];
+        }
+    }
+    return out;
+}
+
+// The jobs that need attention (attention_reasons), with a link to each job's document.
+void append_attention(std::string& html, const state::store& store)
+{
+    std::string rows;
+    store.for_each([&](const state::job_key& k, const state::job_state& s) {
+        const auto reasons = attention_reasons(s);
+        if (reasons.empty())
+            return;
+        const auto& name = s.metadata.name.empty() ? k.job_id : s.metadata.name;
+        rows += "<tr><td>" + escape_html(k.project) + "</td><td><a href=\"/api/v1/jobs/" +
+                escape_html(path_segment(k.job_id)) + "\">" + escape_html(name) + "</a></td><td>" +
+                escape_html(s.status) + "</td><td>" +
+                (s.status_changed_at ? escape_html(state::format_rfc3339(*s.status_changed_at)) : "") +
+                "</td><td>" + escape_html(reasons) + "</td></tr>";
+    });
+    html += "<h2>Jobs that need attention</h2>";
+    if (rows.empty())
+    {
+        html += "<p>None: no job is failed, stale, with a failed pre-check or with an API error.</p>";
+        return;
+    }
+    html += "<table border=\"1\" cellpadding=\"4\"><tr><th>project</th><th>job</th><th>status</th>"
+            "<th>status since (UTC)</th><th>why</th></tr>" +
+            rows + "</table>";
+}
+
+}  // namespace
+
 std::string landing_page(
     const std::vector<project_status>& projects,
     const state::store& store,
@@ -332,8 +382,29 @@ std::string landing_page(
                 std::to_string(n) + "</td><td>" + std::to_string(f) + "</td><td>" + std::to_string(st) +
                 "</td></tr>";
     }
-    html += "</table></body></html>";
+    html += "</table>";
+    append_attention(html, store);
+    html += "</body></html>";
     return html;
+}
+
+std::string attention_reasons(const state::job_state& s)
+{
+    std::string out;
+    const auto add = [&](std::string_view reason) {
+        if (!out.empty())
+            out += ", ";
+        out += reason;
+    };
+    if (state::is_failed_status(s.status))
+        add("failed");
+    if (s.stale)
+        add("stale");
+    if (s.precheck.complete && s.precheck.passed == false)
+        add("pre-check failed");
+    if (!s.api_error.empty())
+        add("API error " + s.api_error.code);
+    return out;
 }
 
 }  // namespace drsmon::app

@@ -162,5 +162,54 @@ TEST(ApiViews, OnceListsProjectsJobsAndTheOutcome)
     EXPECT_EQ(v.at("ok"), false);
 }
 
+TEST(ApiViews, TheLandingPageListsTheJobsThatNeedAttentionEscaped)
+{
+    state::store store;
+    auto failed = state::job_state{};
+    failed.metadata.name = "<script>alert(1)</script>";
+    failed.status = "INCRE_TRANSFER_FAILED";
+    failed.status_changed_at = core::wall_time{std::chrono::seconds(1'700'000'000)};
+    store.upsert({"p", "id/1?x"}, failed);
+    auto healthy = state::job_state{};
+    healthy.metadata.name = "fine";
+    healthy.status = "INCRE_TRANSFER_STARTED";
+    store.upsert({"p", "ok"}, healthy);
+    const auto html = landing_page({{"p", true}}, store, "/metrics");
+    EXPECT_EQ(html.find("<script>"), std::string::npos) << html;
+    EXPECT_NE(
+        html.find("<a href=\"/api/v1/jobs/id%2F1%3Fx\">&lt;script&gt;alert(1)&lt;/script&gt;</a>"),
+        std::string::npos
+    ) << html;
+    EXPECT_NE(
+        html.find("<td>INCRE_TRANSFER_FAILED</td><td>2023-11-14T22:13:20.000Z</td><td>failed</td>"),
+        std::string::npos
+    ) << html;
+    EXPECT_EQ(html.find(">fine<"), std::string::npos) << "a healthy job is not listed";
+}
+
+TEST(ApiViews, AttentionReasonsNameEveryProblemOfAJob)
+{
+    state::job_state s;
+    s.status = "INCRE_TRANSFER_STARTED";
+    EXPECT_EQ(attention_reasons(s), "");
+    s.status = "FULL_TRANSFER_FAILED";
+    s.stale = true;
+    s.precheck.complete = true;
+    s.precheck.passed = false;
+    s.api_error = {"DRS.M00500", "busy"};
+    EXPECT_EQ(attention_reasons(s), "failed, stale, pre-check failed, API error DRS.M00500");
+    s = {};
+    s.precheck.complete = false;  // a pre-check still running is not failed
+    s.precheck.passed = std::nullopt;
+    EXPECT_EQ(attention_reasons(s), "");
+}
+
+TEST(ApiViews, TheLandingPageSaysWhenNoJobNeedsAttention)
+{
+    state::store store;
+    const auto html = landing_page({{"p", true}}, store, "/metrics");
+    EXPECT_NE(html.find("<h2>Jobs that need attention</h2><p>None"), std::string::npos) << html;
+}
+
 }  // namespace
 }  // namespace drsmon::app

@@ -60,8 +60,14 @@ struct project_status
 // --once: {"projects":[{"project":..,"up":..}],"jobs":[full view of every job],"ok":..}.
 std::string once_document(const std::vector<project_status>& projects, const state::store& store, bool ok);
 
-// GET /: the version, links to the endpoints and one row of job counts per project. Every text
-// from the configuration or the state is HTML-escaped.
+// Why a job needs an operator's attention, comma-separated ("failed", "stale", "pre-check failed",
+// "API error <code>"); empty when it does not.
+std::string attention_reasons(const state::job_state& s);
+
+// GET /: the version, links to the endpoints, one row of job counts per project, and under them
+// the jobs that need attention (attention_reasons) with name, status, since when and a link to
+// /api/v1/jobs/{id}. Plain HTML, no script; every text from the configuration or the state is
+// HTML-escaped.
 std::string landing_page(
     const std::vector<project_status>& projects,
     const state::store& store,
