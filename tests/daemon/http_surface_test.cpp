@@ -286,6 +286,9 @@ TEST(DaemonUnknownJob, IsDroppedWithTheApiCodeWhileTheOthersKeepTheirData)
     EXPECT_EQ(evs[0].kind, "job_removed");
     EXPECT_NE(evs[0].detail.find("DRS.M00289"), std::string::npos) << evs[0].detail;
     EXPECT_EQ(http_get(d.port(), "/api/v1/jobs/" + unknown).status, 404);
+    // drs_monitor_up is 1 once every task has had its first round (the bisecting status round
+    // alone makes the two calls above, before the other tasks' first rounds).
+    ASSERT_TRUE(d.wait_for([&] { return http_get(d.port(), "/-/ready").status == 200; }, 30s)) << d.logs();
 
     const auto m = d.metrics();
     EXPECT_EQ(job_status(d.port(), a), "INCRE_TRANSFER_STARTED");
