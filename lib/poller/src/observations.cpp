@@ -1,6 +1,7 @@
 #include "drsmon/core/text.hpp"
 #include "drsmon/drs_api/errors.hpp"
 #include "drsmon/poller/observations.hpp"
+#include "drsmon/state/update.hpp"
 
 #include <algorithm>
 
@@ -29,8 +30,7 @@ judgement judge(const state::job_state* stored, const drs_api::job_status& item)
         return {verdict::drop, "DELETED"};
     // Most items confirm what is stored: then apply_update would store the same state with a new
     // last_refresh and no event (a stale job must go through it to become fresh).
-    if (stored && !stored->stale && (item.status.empty() || item.status == stored->status) &&
-        stored->api_error == to_api_error(item.error))
+    if (stored && state::confirms_status(*stored, item.status, to_api_error(item.error)))
         return {verdict::refresh};
     return {verdict::apply};
 }

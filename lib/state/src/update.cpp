@@ -41,6 +41,11 @@ std::vector<event> apply_update(store& s, const job_key& key, job_state next, co
     return events;
 }
 
+bool confirms_status(const job_state& before, std::string_view status, const api_error_state& error) noexcept
+{
+    return !before.stale && (status.empty() || status == before.status) && before.api_error == error;
+}
+
 bool confirm_status(
     store& s,
     std::string_view project,
@@ -51,7 +56,7 @@ bool confirm_status(
 )
 {
     return s.refresh_if(project, job_id, refreshed_at, [&](const job_state& before) {
-        return !before.stale && (status.empty() || status == before.status) && before.api_error == error;
+        return confirms_status(before, status, error);
     });
 }
 

@@ -24,6 +24,10 @@ std::vector<event> apply_update(store& s, const job_key& key, job_state next, co
 // state in last_refresh alone and has no event, so only last_refresh is moved and true returned.
 // Otherwise nothing changes and false is returned: the caller builds the next state for
 // apply_update. Saves copying and diffing a job per status response item.
+// The predicate of confirm_status: `before` is fresh and the observation repeats its status
+// ("" = not reported) and API error. Pure; the poller judges status items with it.
+bool confirms_status(const job_state& before, std::string_view status, const api_error_state& error) noexcept;
+
 bool confirm_status(
     store& s,
     std::string_view project,
