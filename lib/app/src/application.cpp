@@ -8,7 +8,6 @@
 #include "drsmon/state/update.hpp"
 
 #include "application_impl.hpp"
-#include "durability.hpp"
 #include "known_series.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -32,7 +31,7 @@ application::impl::impl(config::cli_options c, config::config f, std::shared_ptr
 
 state::event_log_options application::impl::event_options()
 {
-    durable.set_policy(fsync_policy_of(cfg.global.events.fsync));
+    durable.set_policy(cfg.global.events.fsync);
     state::event_log_options o;
     o.durable = &durable;
     o.capacity = cfg.global.events.ring_size;

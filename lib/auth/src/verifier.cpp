@@ -1,4 +1,5 @@
 #include "drsmon/auth/signer.hpp"
+#include "drsmon/core/names.hpp"
 
 #include "find_header.hpp"
 
@@ -47,16 +48,15 @@ std::optional<std::vector<std::pair<std::string, std::string>>> decode_query(std
 
 const char* to_string(verify_status s) noexcept
 {
-    switch (s)
-    {
-    case verify_status::ok: return "ok";
-    case verify_status::missing: return "missing";
-    case verify_status::malformed: return "malformed";
-    case verify_status::unknown_key: return "unknown_key";
-    case verify_status::bad_signature: return "bad_signature";
-    case verify_status::clock_skew: return "clock_skew";
-    }
-    return "unknown";
+    static constexpr auto names = core::names<verify_status>({
+        {verify_status::ok, "ok"},
+        {verify_status::missing, "missing"},
+        {verify_status::malformed, "malformed"},
+        {verify_status::unknown_key, "unknown_key"},
+        {verify_status::bad_signature, "bad_signature"},
+        {verify_status::clock_skew, "clock_skew"},
+    });
+    return names.name(s);
 }
 
 std::optional<parsed_authorization> parse_authorization(std::string_view value)

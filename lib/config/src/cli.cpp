@@ -1,4 +1,5 @@
 #include "drsmon/config/cli.hpp"
+#include "drsmon/core/names.hpp"
 #include "drsmon/core/text.hpp"
 
 #include <array>
@@ -53,21 +54,21 @@ bool valid_listen_address(std::string_view a)
     return value && *value <= 65535;
 }
 
+constexpr auto level_names = core::names<log_level>({
+    {log_level::debug, "debug"},
+    {log_level::info, "info"},
+    {log_level::warn, "warn"},
+    {log_level::error, "error"},
+});
+constexpr auto format_names = core::names<log_format>(
+    {{log_format::logfmt, "logfmt"}, {log_format::json, "json"}}
+);
+
 }  // namespace
 
-const char* to_string(log_level l) noexcept
-{
-    switch (l)
-    {
-    case log_level::debug: return "debug";
-    case log_level::info: return "info";
-    case log_level::warn: return "warn";
-    case log_level::error: return "error";
-    }
-    return "info";
-}
+const char* to_string(log_level l) noexcept { return level_names.name(l); }
 
-const char* to_string(log_format f) noexcept { return f == log_format::json ? "json" : "logfmt"; }
+const char* to_string(log_format f) noexcept { return format_names.name(f); }
 
 core::result<cli_options> parse_cli(std::span<const std::string_view> args)
 {
@@ -139,30 +140,20 @@ core::result<cli_options> parse_cli(std::span<const std::string_view> args)
         else
             return cli_error(flag + ": expects a value");
 
-        if (name == "log.level")
+        // Keyword flags: the value is one of the names of the flag's enum.
+        const auto keyword = [&](const auto& names, auto& target) -> std::optional<std::string> {
+            if (const auto v = names.parse(value))
+            {
+                target = *v;
+                return std::nullopt;
+            }
+            return flag + ": must be one of " + names.choices() + " (got \"" + std::string(value) + "\")";
+        };
+        if (name == "log.level" || name == "log.format")
         {
-            if (value == "debug")
-                out.level = log_level::debug;
-            else if (value == "info")
-                out.level = log_level::info;
-            else if (value == "warn")
-                out.level = log_level::warn;
-            else if (value == "error")
-                out.level = log_level::error;
-            else
-                return cli_error(
-                    flag + ": must be one of debug, info, warn, error (got \"" + std::string(value) + "\")"
-                );
-            continue;
-        }
-        if (name == "log.format")
-        {
-            if (value == "logfmt")
-                out.format = log_format::logfmt;
-            else if (value == "json")
-                out.format = log_format::json;
-            else
-                return cli_error(flag + ": must be one of logfmt, json (got \"" + std::string(value) + "\")");
+            if (auto bad = name == "log.level" ? keyword(level_names, out.level)
+                                               : keyword(format_names, out.format))
+                return cli_error(std::move(*bad));
             continue;
         }
         if (name == "config.file" && value.empty())

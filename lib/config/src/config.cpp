@@ -1,5 +1,6 @@
 #include "drsmon/config/config.hpp"
 #include "drsmon/config/duration.hpp"
+#include "drsmon/core/names.hpp"
 #include "drsmon/core/no_proxy.hpp"
 #include "drsmon/core/text.hpp"
 #include "drsmon/core/url.hpp"
@@ -37,6 +38,17 @@ struct field
 };
 
 std::string in_quotes(std::string_view s) { return "\"" + std::string(s) + "\""; }
+
+constexpr auto auth_type_names = core::names<auth_type>({
+    {auth_type::aksk, "aksk"},
+    {auth_type::token, "token"},
+    {auth_type::password, "password"},
+});
+constexpr auto collect_type_names = core::names<collect_type>({
+    {collect_type::source, "source"},
+    {collect_type::modified, "modified"},
+    {collect_type::synchronized, "synchronized"},
+});
 
 bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
 
@@ -251,6 +263,16 @@ private:
     const env_lookup& env_;
 };
 
+// The value that the keyword at f names, from its enum's name table.
+template <class E, std::size_t N>
+E read_name(const parser& p, const field& f, const core::name_table<E, N>& names)
+{
+    const std::string v = p.text(f);
+    if (const auto e = names.parse(v))
+        return *e;
+    p.fail(f, "must be one of " + names.choices() + " (got " + in_quotes(v) + ")");
+}
+
 // A mapping whose keys are checked against a fixed set: unknown keys (typos) and duplicate
 // keys are errors with their own line. A null node (a key with nothing after it) is an
 // empty mapping.
@@ -363,15 +385,6 @@ void read_throttle(const parser& p, const field& f, throttle_config& t)
     }
 }
 
-fsync_mode read_fsync_mode(const parser& p, const field& f)
-{
-    const std::string v = p.text(f);
-    for (auto m : {fsync_mode::never, fsync_mode::round, fsync_mode::always})
-        if (v == to_string(m))
-            return m;
-    p.fail(f, "must be one of never, round, always (got " + in_quotes(v) + ")");
-}
-
 void read_events(const parser& p, const field& f, events_config& e)
 {
     const section s(p, f, {"ring_size", "file_max_bytes", "file_keep", "fsync"});
@@ -382,7 +395,7 @@ void read_events(const parser& p, const field& f, events_config& e)
     if (auto v = s.get("file_keep"))
         e.file_keep = static_cast<int>(p.integer(*v, 0, 100));
     if (auto v = s.get("fsync"))
-        e.fsync = read_fsync_mode(p, *v);
+        e.fsync = read_name(p, *v, core::fsync_policy_names);
 }
 
 void read_global(const parser& p, const field& f, const std::string& config_dir, global_config& g)
@@ -524,16 +537,8 @@ auth_config read_auth(const parser& p, const field& f, const std::string& config
     auth_config a;
     a.config_dir = config_dir;
     a.key_path = f.path;
-    const field type = s.require("type");
-    const std::string t = p.text(type);
-    if (t == "aksk")
-        a.type = auth_type::aksk;
-    else if (t == "token")
-        a.type = auth_type::token;
-    else if (t == "password")
-        a.type = auth_type::password;
-    else
-        p.fail(type, "must be one of aksk, token, password (got " + in_quotes(t) + ")");
+    a.type = read_name(p, s.require("type"), auth_type_names);
+    const std::string t = to_string(a.type);
 
     // Keys of the other types are refused: a half-edited section must not pass.
     // (vectors, not initializer_lists: the arrays behind initializer_lists in a
@@ -670,17 +675,7 @@ collect_config read_collect(const parser& p, const field& f)
     const section s(p, f, {"type", "interval"});
     collect_config c;
     if (auto v = s.get("type"))
-    {
-        const std::string t = p.text(*v);
-        if (t == "source")
-            c.type = collect_type::source;
-        else if (t == "modified")
-            c.type = collect_type::modified;
-        else if (t == "synchronized")
-            c.type = collect_type::synchronized;
-        else
-            p.fail(*v, "must be one of source, modified, synchronized (got " + in_quotes(t) + ")");
-    }
+        c.type = read_name(p, *v, collect_type_names);
     if (auto v = s.get("interval"))
         c.interval = p.duration(*v);
     return c;
@@ -825,38 +820,9 @@ config parse(const parser& p, const YAML::Node& root, const std::string& config_
 
 }  // namespace
 
-const char* to_string(auth_type t) noexcept
-{
-    switch (t)
-    {
-    case auth_type::aksk: return "aksk";
-    case auth_type::token: return "token";
-    case auth_type::password: return "password";
-    }
-    return "aksk";
-}
+const char* to_string(auth_type t) noexcept { return auth_type_names.name(t); }
 
-const char* to_string(fsync_mode m) noexcept
-{
-    switch (m)
-    {
-    case fsync_mode::never: return "never";
-    case fsync_mode::round: return "round";
-    case fsync_mode::always: return "always";
-    }
-    return "round";
-}
-
-const char* to_string(collect_type t) noexcept
-{
-    switch (t)
-    {
-    case collect_type::source: return "source";
-    case collect_type::modified: return "modified";
-    case collect_type::synchronized: return "synchronized";
-    }
-    return "synchronized";
-}
+const char* to_string(collect_type t) noexcept { return collect_type_names.name(t); }
 
 std::string default_endpoint(std::string_view region)
 {

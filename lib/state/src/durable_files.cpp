@@ -33,25 +33,6 @@ int sync_path(const std::string& path, bool directory)
 
 }  // namespace
 
-const char* to_string(fsync_policy p) noexcept
-{
-    switch (p)
-    {
-    case fsync_policy::never: return "never";
-    case fsync_policy::round: return "round";
-    case fsync_policy::always: return "always";
-    }
-    return "round";
-}
-
-std::optional<fsync_policy> fsync_policy_from_string(std::string_view s) noexcept
-{
-    for (auto p : {fsync_policy::never, fsync_policy::round, fsync_policy::always})
-        if (s == to_string(p))
-            return p;
-    return std::nullopt;
-}
-
 durable_files::~durable_files() { (void)sync(); }
 
 core::result<void> durable_files::sync_one(const std::string& path, bool created)

@@ -58,7 +58,7 @@ TEST(LoadConfig, AppliesEveryGlobalDefault)
     EXPECT_EQ(g.events.ring_size, 1000u);
     EXPECT_EQ(g.events.file_max_bytes, 10u << 20);
     EXPECT_EQ(g.events.file_keep, 3);
-    EXPECT_EQ(g.events.fsync, fsync_mode::round);
+    EXPECT_EQ(g.events.fsync, drsmon::core::fsync_policy::round);
     EXPECT_DOUBLE_EQ(g.jitter, 0.1);
     EXPECT_EQ(g.language, "en-us");
 }
@@ -115,14 +115,17 @@ projects:
     EXPECT_EQ(g.events.ring_size, 50u);
     EXPECT_EQ(g.events.file_max_bytes, 1'000'000u);
     EXPECT_EQ(g.events.file_keep, 0);
-    EXPECT_EQ(g.events.fsync, fsync_mode::always);
+    EXPECT_EQ(g.events.fsync, drsmon::core::fsync_policy::always);
     EXPECT_DOUBLE_EQ(g.jitter, 0.25);
     EXPECT_EQ(g.language, "zh-cn");
 }
 
 TEST(LoadConfig, ReadsEveryEventsFsyncMode)
 {
-    for (auto m : {fsync_mode::never, fsync_mode::round, fsync_mode::always})
+    for (auto m :
+         {drsmon::core::fsync_policy::never,
+          drsmon::core::fsync_policy::round,
+          drsmon::core::fsync_policy::always})
     {
         const std::string yaml = std::string("global:\n  events:\n    fsync: ") + to_string(m) + "\n" +
                                  std::string(minimal);

@@ -34,9 +34,9 @@ std::vector<event> one_event(const std::string& job_id)
 TEST(FsyncPolicy, NamesRoundTripAndUnknownNamesAreRejected)
 {
     for (auto p : {fsync_policy::never, fsync_policy::round, fsync_policy::always})
-        EXPECT_EQ(fsync_policy_from_string(to_string(p)), p);
-    EXPECT_EQ(fsync_policy_from_string("Round"), std::nullopt);
-    EXPECT_EQ(fsync_policy_from_string(""), std::nullopt);
+        EXPECT_EQ(core::fsync_policy_names.parse(to_string(p)), p);
+    EXPECT_EQ(core::fsync_policy_names.parse("Round"), std::nullopt);
+    EXPECT_EQ(core::fsync_policy_names.parse(""), std::nullopt);
 }
 
 TEST(DurableFiles, NeverSyncsAnything)

@@ -2,6 +2,7 @@
 
 #include "drsmon/config/env.hpp"
 #include "drsmon/core/error.hpp"
+#include "drsmon/core/fsync_policy.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -32,24 +33,13 @@ struct throttle_config
     milliseconds max_backoff{600'000};  // >= min_backoff
 };
 
-// When appended events.jsonl and state-journal lines are forced to disk (global.events.fsync).
-enum class fsync_mode
-{
-    never,  // left to the kernel's write-back
-    round,  // one fdatasync per file at the end of each polling round that wrote to it
-    always  // one fdatasync per append
-};
-
-// "never", "round" or "always".
-const char* to_string(fsync_mode m) noexcept;
-
 // The event ring and its events.jsonl file (global.events).
 struct events_config
 {
     std::size_t ring_size = 1000;                // events kept in memory, 1..1000000
     std::uint64_t file_max_bytes = 10ull << 20;  // events.jsonl rotates beyond this size
     int file_keep = 3;                           // rotated files kept, 0..100
-    fsync_mode fsync = fsync_mode::round;
+    core::fsync_policy fsync = core::fsync_policy::round;
 };
 
 // The global section: cadences and limits shared by every project.

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "drsmon/core/error.hpp"
+#include "drsmon/core/fsync_policy.hpp"
 
 #include <cstdint>
 #include <map>
@@ -14,18 +15,7 @@ namespace drsmon::state {
 class store;
 struct job_key;
 
-// When appended lines (events.jsonl, the state journal) are forced to stable storage
-// (configuration key events.fsync). state.json is always fsynced when it is saved.
-enum class fsync_policy
-{
-    never,  // the kernel writes the pages back when it likes (Linux: within about 30 s)
-    round,  // one fdatasync per file at the end of a polling round that appended to it
-    always  // one fdatasync per append, before the append returns
-};
-
-// "never", "round", "always".
-const char* to_string(fsync_policy p) noexcept;
-std::optional<fsync_policy> fsync_policy_from_string(std::string_view s) noexcept;
+using core::fsync_policy;
 
 // The files appended to since the last sync point, made durable according to a policy. A file
 // that an append created (first write, after a rotation or after the journal was cleared) also
