@@ -24,21 +24,13 @@ std::string format_authorization(
     return out;
 }
 
-signature_parts compute_signature(
-    std::string_view method,
-    std::string_view path,
-    std::string_view canonical_query_string,
-    const std::vector<header>& headers,
-    const std::vector<std::string>& signed_header_names,
-    std::string_view body,
-    std::string_view secret_key
-)
+signature_parts compute_signature(const signature_input& in, std::string_view secret_key)
 {
     std::string canonical_headers;
     std::string signed_list;
-    for (const auto& name : signed_header_names)
+    for (const auto& name : in.signed_header_names)
     {
-        const header* h = detail::find_header(headers, name);
+        const header* h = detail::find_header(in.headers, name);
         canonical_headers += name;
         canonical_headers.push_back(':');
         if (h)
@@ -50,21 +42,21 @@ signature_parts compute_signature(
     }
 
     std::string payload_hash;
-    if (body.empty())
+    if (in.body.empty())
         payload_hash = empty_payload_hash;
-    else if (const header* h = detail::find_header(headers, "X-Sdk-Content-Sha256"))
+    else if (const header* h = detail::find_header(in.headers, "X-Sdk-Content-Sha256"))
         payload_hash = core::trim(h->value);
     else
-        payload_hash = sha256_hex(body);
+        payload_hash = sha256_hex(in.body);
 
     signature_parts parts;
     std::string& creq = parts.canonical_request;
-    for (char c : method)
+    for (char c : in.method)
         creq.push_back((c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c);
     creq.push_back('\n');
-    creq += canonical_uri(path);
+    creq += canonical_uri(in.path);
     creq.push_back('\n');
-    creq += canonical_query_string;
+    creq += in.canonical_query;
     creq.push_back('\n');
     creq += canonical_headers;
     creq.push_back('\n');
@@ -72,7 +64,7 @@ signature_parts compute_signature(
     creq.push_back('\n');
     creq += payload_hash;
 
-    const header* date = detail::find_header(headers, "X-Sdk-Date");
+    const header* date = detail::find_header(in.headers, "X-Sdk-Date");
     parts.string_to_sign = std::string(algorithm) + "\n" + std::string(date ? core::trim(date->value) : "") +
                            "\n" + sha256_hex(creq);
     parts.signature = hmac_sha256_hex(secret_key, parts.string_to_sign);
@@ -108,7 +100,10 @@ sign_output sign(const sign_input& in, const credentials& creds, core::wall_time
     names.erase(std::unique(names.begin(), names.end()), names.end());
 
     const std::string query = canonical_query(in.query);
-    auto parts = compute_signature(in.method, in.path, query, out.headers, names, in.body, creds.secret_key);
+    auto parts = compute_signature(
+        {in.method, in.path, query, out.headers, names, in.body},
+        creds.secret_key
+    );
 
     for (const auto& n : names)
     {

@@ -153,13 +153,9 @@ verify_status verify(
         return verify_status::unknown_key;
 
     // Signers list names sorted; recompute over them in the order given, as the gateway does.
+    const std::string query = canonical_query(std::move(*pairs));
     auto parts = compute_signature(
-        in.method,
-        path,
-        canonical_query(std::move(*pairs)),
-        in.headers,
-        parsed->signed_headers,
-        in.body,
+        {in.method, path, query, in.headers, parsed->signed_headers, in.body},
         *secret
     );
     if (parts.signature.size() != parsed->signature.size() ||

@@ -197,13 +197,12 @@ request_spec batch_struct_detail_request(
     std::string_view project_id,
     std::span<const std::string> job_ids,
     struct_object_type type,
-    int cur_page,
-    int per_page
+    page_request page
 )
 {
     json::object body;
     body["jobs"] = jobs_array(job_ids);
-    body["page_req"] = page_req(cur_page, per_page);
+    body["page_req"] = page_req(page.cur_page, page.per_page);
     return post(
         api::batch_struct_detail,
         make_path({"v3", project_id, "jobs", to_string(type), "batch-struct-detail"}),

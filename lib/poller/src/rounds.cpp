@@ -129,8 +129,7 @@ awaitable<outcome> project_poller::impl::init_round()
                     plan.project_id,
                     batch,
                     entry.first,
-                    page,
-                    struct_detail_tally::per_page
+                    {.cur_page = page, .per_page = struct_detail_tally::per_page}
                 );
                 const auto answer = co_await fetch(std::move(spec), &drs_api::parse_batch_struct_detail);
                 if (!settle(task::init, answer, result))

@@ -99,21 +99,4 @@ core::result<void> durable_files::sync()
     return first_error;
 }
 
-core::result<void> append_journal(
-    const store& s,
-    const std::vector<job_key>& keys,
-    std::uint64_t next_event_seq,
-    const std::string& path,
-    durable_files& files
-)
-{
-    if (keys.empty())
-        return {};
-    std::error_code ec;
-    const bool created = !fs::exists(path, ec);
-    if (auto r = append_journal(s, keys, next_event_seq, path); !r)
-        return r;
-    return files.appended(path, created);
-}
-
 }  // namespace drsmon::state

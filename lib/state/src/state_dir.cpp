@@ -83,9 +83,7 @@ core::result<void> state_dir::journal(
 ) const
 {
     // With events.fsync the journal is made durable by the same policy as events.jsonl.
-    if (events_.durable)
-        return append_journal(s, keys, next_event_seq, journal_file_, *events_.durable);
-    return append_journal(s, keys, next_event_seq, journal_file_);
+    return append_journal(s, keys, next_event_seq, journal_file_, events_.durable);
 }
 
 }  // namespace drsmon::state

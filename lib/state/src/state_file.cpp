@@ -1,5 +1,6 @@
 // The files of the state: atomic replacement of state.json, reading it back, the append-only
 // journal. The format is in state_write.cpp and state_read.cpp.
+#include "drsmon/state/durable_files.hpp"
 #include "drsmon/state/persist.hpp"
 
 #include "state_format.hpp"
@@ -131,7 +132,8 @@ core::result<void> append_journal(
     const store& s,
     const std::vector<job_key>& keys,
     std::uint64_t next_event_seq,
-    const std::string& path
+    const std::string& path,
+    durable_files* files
 )
 {
     if (keys.empty())
@@ -139,6 +141,7 @@ core::result<void> append_journal(
     std::string text;
     for (const auto& k : keys)
         detail::write_journal_line(text, s, k, next_event_seq);
+    const bool created = files != nullptr && ::access(path.c_str(), F_OK) != 0;
     const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
     if (fd < 0)
         return io_error(path, "open", errno);
@@ -149,6 +152,8 @@ core::result<void> append_journal(
     }
     if (::close(fd) != 0)
         return io_error(path, "close", errno);
+    if (files != nullptr)
+        return files->appended(path, created);
     return {};
 }
 

@@ -46,20 +46,6 @@ bool confirms_status(const job_state& before, std::string_view status, const api
     return !before.stale && (status.empty() || status == before.status) && before.api_error == error;
 }
 
-bool confirm_status(
-    store& s,
-    std::string_view project,
-    std::string_view job_id,
-    std::string_view status,
-    const api_error_state& error,
-    core::wall_time refreshed_at
-)
-{
-    return s.refresh_if(project, job_id, refreshed_at, [&](const job_state& before) {
-        return confirms_status(before, status, error);
-    });
-}
-
 std::vector<event> remove_job(store& s, const job_key& key, core::wall_time now)
 {
     const job_state* before = s.find(key);

@@ -170,8 +170,10 @@ TEST(SignerVectors, ReproducesGoSdkVectorsWithItsHeaderSelection)
 
         const std::string body = body_of(in.at("body"));
         const std::string query = canonical_query(query_of(in.at("query").get_array()));
-        const auto
-            parts = compute_signature(str(in, "method"), path, query, headers, names, body, str(in, "sk"));
+        const auto parts = compute_signature(
+            {str(in, "method"), path, query, headers, names, body},
+            str(in, "sk")
+        );
         EXPECT_EQ(parts.canonical_request, str(vec, "expected_canonical_request"));
         EXPECT_EQ(
             format_authorization(str(in, "ak"), "x-sdk-date", parts.signature),

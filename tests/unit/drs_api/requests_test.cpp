@@ -76,7 +76,12 @@ TEST(DrsApiRequests, UnpagedBatchApisSendOnlyTheJobs)
 TEST(DrsApiRequests, BatchStructDetailPutsTheTypeInThePathAndPagingInPageReq)
 {
     const std::vector<std::string> one{"0ea5c5a0-e1b5-4421-80a9-7c9ff27jb502"};
-    const auto r = batch_struct_detail_request("p1", one, struct_object_type::table_indexs, 2, 10);
+    const auto r = batch_struct_detail_request(
+        "p1",
+        one,
+        struct_object_type::table_indexs,
+        {.cur_page = 2, .per_page = 10}
+    );
     EXPECT_EQ(r.which, api::batch_struct_detail);
     EXPECT_EQ(r.method, "POST");
     EXPECT_EQ(r.path, "/v3/p1/jobs/table_indexs/batch-struct-detail");

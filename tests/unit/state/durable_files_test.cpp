@@ -155,14 +155,14 @@ TEST(DurableFiles, TheJournalIsReportedAsCreatedAfterEveryClear)
     st.status = "INCRE_TRANSFER_STARTED";
     s.upsert(k, st);
     const auto path = dir.file("state.journal");
-    ASSERT_TRUE(append_journal(s, {k}, 2, path, files));
+    ASSERT_TRUE(append_journal(s, {k}, 2, path, &files));
     EXPECT_EQ(files.syncs(), 2u);
-    ASSERT_TRUE(append_journal(s, {k}, 3, path, files));
+    ASSERT_TRUE(append_journal(s, {k}, 3, path, &files));
     EXPECT_EQ(files.syncs(), 3u);
     ASSERT_TRUE(clear_journal(path));
-    ASSERT_TRUE(append_journal(s, {k}, 4, path, files));
+    ASSERT_TRUE(append_journal(s, {k}, 4, path, &files));
     EXPECT_EQ(files.syncs(), 5u);
-    ASSERT_TRUE(append_journal(s, {}, 4, path, files));  // no keys: nothing written, nothing synced
+    ASSERT_TRUE(append_journal(s, {}, 4, path, &files));  // no keys: nothing written, nothing synced
     EXPECT_EQ(files.syncs(), 5u);
 }
 

@@ -71,7 +71,8 @@ TEST(StateUpdate, PartialObservationWithoutStatusKeepsTheKnownStatus)
     EXPECT_EQ(s.find(key)->last_change, at(200));
 }
 
-// confirm_status must store exactly what apply_update stores for the same observation, or decline.
+// A status observation that confirms_status accepts, applied as the poller does (refresh_if moves
+// last_refresh alone), must store exactly what apply_update stores for it; otherwise decline.
 TEST(StateUpdate, ConfirmStatusMatchesApplyUpdateOrDeclines)
 {
     struct observation
@@ -101,8 +102,12 @@ TEST(StateUpdate, ConfirmStatusMatchesApplyUpdateOrDeclines)
 
                 store fast = base;
                 const auto gen = fast.generation();
-                const bool
-                    confirmed = confirm_status(fast, key.project, key.job_id, o.status, o.error, at(200));
+                const bool confirmed = fast.refresh_if(
+                    key.project,
+                    key.job_id,
+                    at(200),
+                    [&](const job_state& b) { return confirms_status(b, o.status, o.error); }
+                );
 
                 store slow = base;
                 job_state next = *slow.find(key);
@@ -135,10 +140,10 @@ TEST(StateUpdate, ConfirmStatusMatchesApplyUpdateOrDeclines)
     }
 }
 
-TEST(StateUpdate, ConfirmStatusDeclinesAnUnknownJob)
+TEST(StateUpdate, RefreshIfDeclinesAnUnknownJob)
 {
     store s;
-    EXPECT_FALSE(confirm_status(s, "proj", "nope", "CONFIGURATION", {}, at(1)));
+    EXPECT_FALSE(s.refresh_if("proj", "nope", at(1), [](const job_state&) { return true; }));
     EXPECT_TRUE(s.empty());
 }
 

@@ -107,15 +107,16 @@ struct signature_parts
 // The payload hash is SHA-256 of "" for an empty body, else the X-Sdk-Content-Sha256 header if
 // present, else SHA-256 of body. Exposed so callers can reproduce signers that choose other
 // header sets (the Go SDK signs neither Host nor Content-Type).
-signature_parts compute_signature(
-    std::string_view method,
-    std::string_view path,
-    std::string_view canonical_query_string,
-    const std::vector<header>& headers,
-    const std::vector<std::string>& signed_header_names,
-    std::string_view body,
-    std::string_view secret_key
-);
+struct signature_input
+{
+    std::string_view method;
+    std::string_view path;             // not yet canonical
+    std::string_view canonical_query;  // canonical_query() of the pairs
+    const std::vector<header>& headers;
+    const std::vector<std::string>& signed_header_names;  // lowercase, in the order to sign
+    std::string_view body;
+};
+signature_parts compute_signature(const signature_input& in, std::string_view secret_key);
 
 // Signs a request like the Python SDK: adds X-Sdk-Date (from now) and Host when absent,
 // adds X-Security-Token when creds carry one, trims header values, signs every header whose name

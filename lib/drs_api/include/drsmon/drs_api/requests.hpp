@@ -78,14 +78,18 @@ request_spec batch_precheck_result_request(std::string_view project_id, std::spa
 request_spec batch_struct_process_request(std::string_view project_id, std::span<const std::string> job_ids);
 
 // POST /v3/{project_id}/jobs/{type}/batch-struct-detail
-// {"jobs":[...],"page_req":{"cur_page":cur_page,"per_page":per_page}}. per_page counts
-// objects (0 = all), not jobs.
+// {"jobs":[...],"page_req":{"cur_page":page.cur_page,"per_page":page.per_page}}. per_page
+// counts objects (0 = all), not jobs.
+struct page_request
+{
+    int cur_page = 1;  // from 1
+    int per_page = 0;
+};
 request_spec batch_struct_detail_request(
     std::string_view project_id,
     std::span<const std::string> job_ids,
     struct_object_type type,
-    int cur_page,
-    int per_page
+    page_request page
 );
 
 // POST /v3/{project_id}/jobs {"cur_page":..,"per_page":..,"db_use_type":".."}.

@@ -55,13 +55,4 @@ private:
     std::uint64_t syncs_ = 0;
 };
 
-// state::append_journal (persist.hpp), then files.appended(path, created).
-core::result<void> append_journal(
-    const store& s,
-    const std::vector<job_key>& keys,
-    std::uint64_t next_event_seq,
-    const std::string& path,
-    durable_files& files
-);
-
 }  // namespace drsmon::state

@@ -10,6 +10,8 @@
 
 namespace drsmon::state {
 
+class durable_files;
+
 // What a state file holds.
 struct loaded_state
 {
@@ -40,12 +42,15 @@ core::result<std::string> move_aside(const std::string& path, core::wall_time no
 // them again after the restart (the full state is saved once per polling round only).
 // One JSON line per job: {"next_event_seq":N,"job":{...}} or {"next_event_seq":N,"removed":{...}}
 // (a key not in `s` is written as removed). The line is written with a single write(2) in
-// O_APPEND mode; it survives a kill -9 of the process (no fsync). Errors: errc::io.
+// O_APPEND mode; it survives a kill -9 of the process. With `files` the append is recorded there
+// (files.appended(path, created)) and made durable by its fsync policy; without, no fsync.
+// Errors: errc::io.
 core::result<void> append_journal(
     const store& s,
     const std::vector<job_key>& keys,
     std::uint64_t next_event_seq,
-    const std::string& path
+    const std::string& path,
+    durable_files* files = nullptr
 );
 
 // Applies the lines of a journal newer than `into.next_event_seq` (older ones are already in the

@@ -18,24 +18,11 @@ namespace drsmon::state {
 //  - a stale job becomes fresh when next.last_refresh is newer than the stored one.
 std::vector<event> apply_update(store& s, const job_key& key, job_state next, core::wall_time now);
 
-// The common status observation, applied in place: when the job is stored, not stale, and the
-// observation repeats its status ("" = not reported) and API error, the result of apply_update
-// (the stored state with these fields and last_refresh = refreshed_at) differs from the stored
-// state in last_refresh alone and has no event, so only last_refresh is moved and true returned.
-// Otherwise nothing changes and false is returned: the caller builds the next state for
-// apply_update. Saves copying and diffing a job per status response item.
-// The predicate of confirm_status: `before` is fresh and the observation repeats its status
-// ("" = not reported) and API error. Pure; the poller judges status items with it.
+// The common status observation: `before` is fresh and the observation repeats its status
+// ("" = not reported) and API error. Then apply_update of the stored state with these fields and
+// a newer last_refresh would change last_refresh alone and emit no event, so the poller only moves
+// last_refresh (store::refresh_if) instead of copying and diffing the job. Pure.
 bool confirms_status(const job_state& before, std::string_view status, const api_error_state& error) noexcept;
-
-bool confirm_status(
-    store& s,
-    std::string_view project,
-    std::string_view job_id,
-    std::string_view status,
-    const api_error_state& error,
-    core::wall_time refreshed_at
-);
 
 // Removes `key` and returns job_removed (or nothing when it was unknown).
 std::vector<event> remove_job(store& s, const job_key& key, core::wall_time now);
