@@ -55,77 +55,72 @@ void time(json_writer& w, std::string_view k, const std::optional<core::wall_tim
     nullable(w, k, t, [&](core::wall_time at) { w.string(state::format_rfc3339(at)); });
 }
 
+// `k` with an object whose members body() writes.
+template <class Body>
+void object(json_writer& w, std::string_view k, Body body)
+{
+    w.key(k);
+    w.begin_object();
+    body();
+    w.end_object();
+}
+
 void write_precheck(json_writer& w, const state::precheck_state& pc)
 {
-    w.key("precheck");
-    w.begin_object();
-    flag(w, "present", pc.present);
-    flag(w, "complete", pc.complete);
-    flag(w, "passed", pc.passed);
-    number(w, "passed_ratio", pc.passed_ratio);
-    number(w, "progress_ratio", pc.progress_ratio);
-    w.key("items");
-    w.begin_array();
-    for (const auto& i : pc.items)
-    {
-        w.begin_object();
-        for (const auto& [name, field] : state::precheck_item_fields)
-            text(w, name, i.*field);
-        w.end_object();
-    }
-    w.end_array();
-    w.end_object();
+    object(w, "precheck", [&] {
+        flag(w, "present", pc.present);
+        flag(w, "complete", pc.complete);
+        flag(w, "passed", pc.passed);
+        number(w, "passed_ratio", pc.passed_ratio);
+        number(w, "progress_ratio", pc.progress_ratio);
+        w.key("items");
+        w.begin_array();
+        for (const auto& i : pc.items)
+        {
+            w.begin_object();
+            for (const auto& [name, field] : state::precheck_item_fields)
+                text(w, name, i.*field);
+            w.end_object();
+        }
+        w.end_array();
+    });
 }
 
 void write_init(json_writer& w, const state::shared_flat_map<state::init_object>& init)
 {
-    w.key("init");
-    w.begin_object();
-    for (const auto& [type, obj] : init)
-    {
-        w.key(type);
-        w.begin_object();
-        number(w, "status", obj.status);
-        flag(w, "complete", obj.complete());
-        for (const auto& [name, field] : state::init_count_fields)
-            number(w, name, obj.*field);
-        w.end_object();
-    }
-    w.end_object();
-}
-
-void write_node(json_writer& w, const state::node_metrics& n)
-{
-    w.key("node");
-    w.begin_object();
-    for (const auto& [name, field] : state::node_metric_fields)
-        number(w, name, n.*field);
-    w.end_object();
+    object(w, "init", [&] {
+        for (const auto& [type, obj] : init)
+            object(w, type, [&] {
+                number(w, "status", obj.status);
+                flag(w, "complete", obj.complete());
+                for (const auto& [name, field] : state::init_count_fields)
+                    number(w, name, obj.*field);
+            });
+    });
 }
 
 // The members only the full view has.
 void write_details(json_writer& w, const state::job_state& s)
 {
-    text(w, "parent_id", s.metadata.parent_id);
-    text(w, "job_direction", s.metadata.job_direction);
     time(w, "created", s.metadata.created);
+    time(w, "last_change", s.last_change);
     w.key("status_changes");
     w.uint64(s.status_changes);
-    time(w, "last_change", s.last_change);
-    w.key("phases");
-    w.begin_object();
-    for (const auto& [phase, ratio] : s.phases)
-        number(w, phase, std::optional<double>(ratio));
-    w.end_object();
+    object(w, "phases", [&] {
+        for (const auto& [phase, ratio] : s.phases)
+            number(w, phase, std::optional<double>(ratio));
+    });
     write_precheck(w, s.precheck);
     write_init(w, s.init);
-    w.key("collect");
-    w.begin_object();
-    text(w, "status", s.collect.status);
-    time(w, "last_success", s.collect.last_success);
-    text(w, "query_id", s.collect.query_id);
-    w.end_object();
-    write_node(w, s.node);
+    object(w, "collect", [&] {
+        text(w, "status", s.collect.status);
+        time(w, "last_success", s.collect.last_success);
+        text(w, "query_id", s.collect.query_id);
+    });
+    object(w, "node", [&] {
+        for (const auto& [name, field] : state::node_metric_fields)
+            number(w, name, s.node.*field);
+    });
 }
 
 std::string escape_html(std::string_view s)
@@ -153,6 +148,13 @@ bool read_count(const std::optional<std::string>& v, std::uint64_t& out)
     return !v->empty() && ec == std::errc() && end == v->data() + v->size();
 }
 
+// The figures of the job document under their JSON API names.
+constexpr std::pair<std::string_view, std::optional<double> state::job_state::*> figure_fields[] = {
+    {"progress_ratio", &state::job_state::progress_ratio},
+    {"replication_delay_seconds", &state::job_state::delay_seconds},
+    {"remaining_seconds", &state::job_state::remaining_seconds},
+};
+
 }  // namespace
 
 void write_job(json_writer& w, const state::job_key& key, const state::job_state& s, job_view view)
@@ -160,17 +162,13 @@ void write_job(json_writer& w, const state::job_key& key, const state::job_state
     w.begin_object();
     text(w, "project", key.project);
     text(w, "job_id", key.job_id);
-    text(w, "name", s.metadata.name);
+    for (const auto& [name, field] : state::metadata_text_fields)
+        text(w, name, s.metadata.*field);
     text(w, "status", s.status);
     flag(w, "failed", state::is_failed_status(s.status));
-    text(w, "db_use_type", s.metadata.db_use_type);
-    text(w, "engine_type", s.metadata.engine_type);
-    text(w, "task_type", s.metadata.task_type);
     text(w, "source", s.source);
-    text(w, "async_job_id", s.metadata.async_job_id);
-    number(w, "progress_ratio", s.progress_ratio);
-    number(w, "replication_delay_seconds", s.delay_seconds);
-    number(w, "remaining_seconds", s.remaining_seconds);
+    for (const auto& [name, field] : figure_fields)
+        number(w, name, s.*field);
     flag(w, "stale", s.stale);
     time(w, "last_refresh", s.last_refresh);
     time(w, "status_changed_at", s.status_changed_at);
