@@ -78,7 +78,7 @@ void BM_EventsRound(benchmark::State& st)
                     events.push_back(std::move(e));
                 }
                 ok = log.append(events) &&
-                     state::append_journal(store, batch, log.next_seq(), journal, files);
+                     state::append_journal(store, batch, log.next_seq(), journal, &files);
             }
             if (!ok || !files.sync())
             {
