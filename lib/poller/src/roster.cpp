@@ -39,15 +39,32 @@ std::vector<std::string> job_roster::retire_async(
     return out;
 }
 
+void job_roster::add_discovered(const std::string& id, const std::string& parent_id)
+{
+    discovered_[id] = parent_id;
+}
+
+bool job_roster::remove_discovered(std::string_view id)
+{
+    const auto it = discovered_.find(id);
+    if (it == discovered_.end())
+        return false;
+    discovered_.erase(it);
+    return true;
+}
+
 std::vector<std::string> job_roster::ids() const
 {
     std::vector<std::string> out;
-    out.reserve(configured_order_.size() + async_.size());
+    out.reserve(configured_order_.size() + async_.size() + discovered_.size());
     for (const auto& id : configured_order_)
         if (!gone_.contains(id))
             out.push_back(id);
     for (const auto& [id, batch] : async_)
         if (!gone_.contains(id) && !configured_.contains(id))
+            out.push_back(id);
+    for (const auto& [id, parent] : discovered_)
+        if (!gone_.contains(id) && !configured_.contains(id) && !async_.contains(id))
             out.push_back(id);
     return out;
 }
@@ -61,6 +78,13 @@ state::job_state job_roster::new_job(const std::string& id) const
         s.metadata.async_job_id = it->second;
         if (!configured_.contains(id))
             s.source = std::string(state::source_async_batch);
+    }
+    const auto d = discovered_.find(id);
+    if (d != discovered_.end())
+    {
+        s.metadata.parent_id = d->second;
+        if (!configured_.contains(id) && it == async_.end())
+            s.source = std::string(state::source_discovery);
     }
     return s;
 }

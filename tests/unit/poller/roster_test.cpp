@@ -56,3 +56,28 @@ TEST(JobRoster, StartsNewJobsWithTheirSourceAndBatch)
     EXPECT_EQ(plain.source, state::source_config);
     EXPECT_TRUE(plain.metadata.async_job_id.empty());
 }
+
+TEST(JobRoster, PollsDiscoveredJobsAfterTheOthersAndConfigWinsAsSource)
+{
+    poller::job_roster r({"c"});
+    r.add_async("a", "b1");
+    r.add_discovered("z", "");
+    r.add_discovered("c", "");  // configured and discovered: polled once, source config
+    r.add_discovered("a", "");  // listed under a batch and discovered: polled once
+    r.add_discovered("k", "z");
+    EXPECT_EQ(r.ids(), (ids{"c", "a", "k", "z"}));
+    EXPECT_EQ(r.new_job("c").source, state::source_config);
+    EXPECT_EQ(r.new_job("a").source, state::source_async_batch);
+    EXPECT_EQ(r.new_job("z").source, state::source_discovery);
+    const auto child = r.new_job("k");
+    EXPECT_EQ(child.source, state::source_discovery);
+    EXPECT_EQ(child.metadata.parent_id, "z");
+    EXPECT_TRUE(r.discovered("k"));
+
+    EXPECT_TRUE(r.remove_discovered("k"));
+    EXPECT_FALSE(r.remove_discovered("k"));
+    EXPECT_FALSE(r.discovered("k"));
+    EXPECT_EQ(r.ids(), (ids{"c", "a", "z"}));
+    EXPECT_TRUE(r.mark_gone("z"));
+    EXPECT_EQ(r.ids(), (ids{"c", "a"}));
+}

@@ -12,7 +12,8 @@
 namespace drsmon::poller {
 
 // Which jobs one project polls, and where each came from: the configured IDs, the jobs listed
-// under the configured async batches, minus the jobs the API said do not exist (until reload).
+// under the configured async batches, the jobs discovery found, minus the jobs the API said do
+// not exist (until reload).
 // Pure bookkeeping; the poller's shell owns one per project.
 class job_roster
 {
@@ -30,18 +31,26 @@ public:
     // returns them in ID order.
     std::vector<std::string> retire_async(std::string_view batch_id, const std::set<std::string>& members);
 
+    // Records that discovery found `id` (a child of `parent_id` when that is not empty).
+    void add_discovered(const std::string& id, const std::string& parent_id);
+    // Forgets a discovered job. False when discovery had not found it.
+    bool remove_discovered(std::string_view id);
+    bool discovered(std::string_view id) const { return discovered_.contains(id); }
+
     // Every job to poll: the configured ones in configuration order, then the async ones in ID
-    // order; gone ones left out, none twice.
+    // order, then the discovered ones in ID order; gone ones left out, none twice.
     std::vector<std::string> ids() const;
 
-    // The state a job starts with before any API has answered for it: its async batch, and
-    // `async_batch` as source unless it is also configured.
+    // The state a job starts with before any API has answered for it: its async batch and parent,
+    // and as source `config` when it is configured (config wins), else `async_batch` when an async
+    // batch lists it, else `discovery`.
     state::job_state new_job(const std::string& id) const;
 
 private:
     std::vector<std::string> configured_order_;
     std::unordered_set<std::string> configured_;
-    std::map<std::string, std::string, std::less<>> async_;  // job id -> async batch id
+    std::map<std::string, std::string, std::less<>> async_;       // job id -> async batch id
+    std::map<std::string, std::string, std::less<>> discovered_;  // job id -> parent id
     std::set<std::string, std::less<>> gone_;
 };
 
