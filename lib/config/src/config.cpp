@@ -4,6 +4,7 @@
 #include "drsmon/core/text.hpp"
 #include "drsmon/core/url.hpp"
 
+#include "discovery_section.hpp"
 #include "yaml_reader.hpp"
 
 #include <yaml-cpp/yaml.h>
@@ -478,7 +479,8 @@ section project_section(const parser& p, const field& f)
          "tls",
          "proxy_url",
          "jobs",
-         "async_jobs"}
+         "async_jobs",
+         "discovery"}
     );
 }
 
@@ -539,8 +541,10 @@ project_config read_project(const parser& p, const field& f, const std::string& 
     if (auto v = s.get("async_jobs"))
         for (const field& item : p.list(*v))
             pc.async_jobs.push_back(read_job_id(p, item, seen_async));
-    if (pc.jobs.empty() && pc.async_jobs.empty())
-        p.fail(f, "lists no jobs; add job IDs to jobs or async_jobs");
+    if (auto v = s.get("discovery"))
+        pc.discovery = read_discovery(p, *v);
+    if (pc.jobs.empty() && pc.async_jobs.empty() && !pc.discovery.enabled)
+        p.fail(f, "lists no jobs; add job IDs to jobs or async_jobs, or enable discovery");
     return pc;
 }
 
