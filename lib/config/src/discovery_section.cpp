@@ -5,16 +5,6 @@
 
 namespace drsmon::config {
 
-const char* to_string(list_api a) noexcept
-{
-    switch (a)
-    {
-    case list_api::v3: return "v3";
-    case list_api::v5: return "v5";
-    }
-    return "unknown";
-}
-
 namespace detail {
 
 namespace {
@@ -104,7 +94,6 @@ discovery_config read_discovery(const parser& p, const field& f)
         p,
         f,
         {"enabled",
-         "list_api",
          "db_use_types",
          "engine_types",
          "statuses",
@@ -119,16 +108,6 @@ discovery_config read_discovery(const parser& p, const field& f)
     discovery_config d;
     if (auto v = s.get("enabled"))
         d.enabled = p.boolean(*v);
-    if (auto v = s.get("list_api"))
-    {
-        const std::string a = p.text(*v);
-        if (a == "v3")
-            d.api = list_api::v3;
-        else if (a == "v5")
-            d.api = list_api::v5;
-        else
-            p.fail(*v, "must be one of v3, v5 (got " + in_quotes(a) + ")");
-    }
     if (auto v = s.get("db_use_types"))
     {
         d.db_use_types = read_names(p, *v, check_db_use_type);
@@ -152,11 +131,7 @@ discovery_config read_discovery(const parser& p, const field& f)
     if (auto v = s.get("exclude_name_regex"))
         d.exclude_name_regex = read_regex(p, *v);
     if (auto v = s.get("tags"))
-    {
         d.tags = read_tags(p, *v);
-        if (!d.tags.empty() && d.api == list_api::v5)
-            p.fail(*v, "needs list_api v3 (ListJobs cannot filter by tag)");
-    }
     if (auto v = s.get("enterprise_project_id"))
         d.enterprise_project_id = p.text(*v);
     if (auto v = s.get("interval"))

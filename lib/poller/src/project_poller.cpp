@@ -3,6 +3,7 @@
 #include "shell.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace drsmon::poller {
 
@@ -43,8 +44,17 @@ project_poller::impl::impl(project_plan p, poller_context ctx)
       log(std::move(ctx.log)),
       sink(std::move(ctx.sink)),
       sched(plan.schedule),
-      roster(configured_ids(plan))
+      roster(configured_ids(plan)),
+      discovered(plan.discovery ? plan.discovery->max_jobs : 0)
 {
+    if (plan.discovery)
+    {
+        // The configuration was checked at load: a filter that does not compile here is a bug.
+        auto f = discovery_filter::make(plan.discovery->filter);
+        if (!f)
+            throw std::invalid_argument(f.error().to_string());
+        filter = std::move(*f);
+    }
 }
 
 // ---- store and events ------------------------------------------------------
@@ -144,6 +154,7 @@ bool project_poller::impl::task_enabled(task t) const
     switch (t)
     {
     case task::async: return !plan.async_jobs.empty();
+    case task::discovery: return plan.discovery.has_value();
     case task::collect:
         return std::any_of(plan.jobs.begin(), plan.jobs.end(), [](const planned_job& j) {
             return j.collect_type.has_value();
@@ -244,8 +255,15 @@ awaitable<bool> project_poller::run_once()
 {
     auto self = impl_;
     bool ok = true;
-    // Order matters: async batches add jobs, status finds them, detail names them.
-    for (task t : {task::async, task::status, task::detail, task::precheck, task::init, task::collect})
+    // Order matters: async batches and discovery add jobs, status finds them, detail names them.
+    for (task t :
+         {task::async,
+          task::discovery,
+          task::status,
+          task::detail,
+          task::precheck,
+          task::init,
+          task::collect})
     {
         if (!self->task_enabled(t))
             continue;

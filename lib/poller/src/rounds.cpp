@@ -266,6 +266,7 @@ awaitable<outcome> project_poller::impl::round(task t)
     case task::init: co_return co_await init_round();
     case task::async: co_return co_await async_round();
     case task::collect: co_return co_await collect_round();
+    case task::discovery: co_return co_await discovery_round();
     }
     co_return outcome::failed;
 }

@@ -45,6 +45,9 @@ struct project_poller::impl : std::enable_shared_from_this<impl>
     poller_sink sink;
     scheduler sched;
     job_roster roster;
+    // Discovery (plan.discovery set): the compiled filters and the jobs found so far.
+    std::optional<discovery_filter> filter;
+    discovery_tracker discovered;
     std::mt19937_64 rng{std::random_device{}()};
     bool stopping = false;
 
@@ -85,6 +88,12 @@ struct project_poller::impl : std::enable_shared_from_this<impl>
     boost::asio::awaitable<outcome> init_round();
     boost::asio::awaitable<outcome> async_round();
     boost::asio::awaitable<outcome> collect_round();
+    // discovery_round.cpp
+    boost::asio::awaitable<outcome> discovery_round();
+    // Lists one db_use_type completely (or until a call fails) into `out`; true when the listing
+    // was complete.
+    boost::asio::awaitable<bool> list_jobs(std::string db_use_type, selection& out, outcome& result);
+    void apply_discovery(const discovery_change& change);
 
     // ---- loops (project_poller.cpp)
     bool task_enabled(task t) const;

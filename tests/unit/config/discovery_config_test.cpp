@@ -30,13 +30,11 @@ struct bad_case
 // clang-format off
 const bad_case bad_cases[] = {
     {"UnknownKey", HEAD "    discovery:\n      enabled: true\n      intervall: 5m\n",
-     "drs.yml:8: projects[0].discovery.intervall: unknown key (allowed: enabled, list_api, db_use_types, "
+     "drs.yml:8: projects[0].discovery.intervall: unknown key (allowed: enabled, db_use_types, "
      "engine_types, statuses, exclude_statuses, name_regex, exclude_name_regex, tags, enterprise_project_id, "
      "interval, max_jobs)"},
     {"EnabledIsText", HEAD "    discovery:\n      enabled: yes please\n",
      "drs.yml:7: projects[0].discovery.enabled: must be true or false (got \"yes please\")"},
-    {"UnknownListApi", HEAD "    discovery:\n      enabled: true\n      list_api: v4\n",
-     "drs.yml:8: projects[0].discovery.list_api: must be one of v3, v5 (got \"v4\")"},
     {"UnknownDbUseType", HEAD "    discovery:\n      enabled: true\n      db_use_types: [ sync, dr ]\n",
      "drs.yml:8: projects[0].discovery.db_use_types[1]: must be one of migration, sync, cloudDataGuard (got \"dr\")"},
     {"DbUseTypeInTheWrongCase", HEAD "    discovery:\n      enabled: true\n      db_use_types:\n        - clouddataguard\n",
@@ -60,8 +58,6 @@ const bad_case bad_cases[] = {
      "drs.yml:8: projects[0].discovery.tags: must be a mapping of tag keys to values"},
     {"TagValueIsAList", HEAD "    discovery:\n      enabled: true\n      tags:\n        env: [ a, b ]\n",
      "drs.yml:9: projects[0].discovery.tags.env: must be a single value, not a list"},
-    {"TagsWithListJobs", HEAD "    discovery:\n      enabled: true\n      list_api: v5\n      tags: { env: prod }\n",
-     "drs.yml:9: projects[0].discovery.tags: needs list_api v3 (ListJobs cannot filter by tag)"},
     {"EmptyEnterpriseProject", HEAD "    discovery:\n      enabled: true\n      enterprise_project_id: \"\"\n",
      "drs.yml:8: projects[0].discovery.enterprise_project_id: must not be empty"},
     {"ZeroInterval", HEAD "    discovery:\n      enabled: true\n      interval: 0s\n",
@@ -103,7 +99,6 @@ TEST(DiscoveryConfig, IsOffByDefaultWithTheDocumentedDefaults)
     ASSERT_TRUE(r.has_value()) << r.error().detail;
     const discovery_config& d = r->projects[0].discovery;
     EXPECT_FALSE(d.enabled);
-    EXPECT_EQ(d.api, list_api::v3);
     EXPECT_EQ(d.db_use_types, (std::vector<std::string>{"migration", "sync", "cloudDataGuard"}));
     EXPECT_TRUE(d.engine_types.empty());
     EXPECT_TRUE(d.statuses.empty());
@@ -127,7 +122,6 @@ TEST(DiscoveryConfig, ReadsEveryKey)
     const auto r = load(HEAD "    jobs: [ 9a470239-2308-4bb5-a6bc-1040402fjb21 ]\n"
                              "    discovery:\n"
                              "      enabled: true\n"
-                             "      list_api: v3\n"
                              "      db_use_types: [ sync, cloudDataGuard ]\n"
                              "      engine_types: [ mysql, postgresql ]\n"
                              "      statuses: [ INCRE_TRANSFER_STARTED, INCRE_TRANSFER_FAILED ]\n"
@@ -151,14 +145,6 @@ TEST(DiscoveryConfig, ReadsEveryKey)
     EXPECT_EQ(d.enterprise_project_id, "0a1b2c3d");
     EXPECT_EQ(d.interval, 10min);
     EXPECT_EQ(d.max_jobs, 500);
-}
-
-TEST(DiscoveryConfig, ReadsListJobsAsTheListApi)
-{
-    const auto r = load(HEAD "    discovery: { enabled: true, list_api: v5 }\n");
-    ASSERT_TRUE(r.has_value()) << r.error().detail;
-    EXPECT_EQ(r->projects[0].discovery.api, list_api::v5);
-    EXPECT_STREQ(to_string(list_api::v5), "v5");
 }
 
 }  // namespace

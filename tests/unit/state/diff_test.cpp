@@ -188,7 +188,10 @@ TEST(StateDiffCoverage, TheTableCoversEveryEventKind)
         for (const auto& e : c.expected)
             covered.insert(e.kind);
     for (auto k : all_event_kinds)
-        EXPECT_TRUE(covered.contains(k)) << to_string(k);
+    {
+        // job_discovered is emitted by the poller's discovery, never by the diff.
+        EXPECT_TRUE(k == event_kind::job_discovered || covered.contains(k)) << to_string(k);
+    }
 }
 
 TEST(StateDiffUnchanged, AnIdenticalObservationProducesNothing)
