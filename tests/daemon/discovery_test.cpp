@@ -159,3 +159,37 @@ TEST(DaemonDiscovery, AThrottledListingRemovesNothing)
     EXPECT_EQ(discovered(d, "sync"), 1.0);
     EXPECT_FALSE(api_job(d.port(), a).is_null());
 }
+
+TEST(DaemonDiscovery, MonitorsTheChildrenOfMultiTaskJobs)
+{
+    auto sim = start_simulator(0);
+    const auto parent = add_job_of_type(*sim, "multi", "sync");
+    const auto child = sim->api().with_state([&](sim::world& w, auto&, auto&) {
+        sim::job_spec spec;
+        spec.id = w.make_id();
+        spec.name = "multi-1";
+        spec.db_use_type = "sync";
+        spec.parent_id = parent;
+        sim::keyframe k;
+        k.at = w.now();
+        k.status = "INCRE_TRANSFER_FAILED";
+        k.error_message = "connection lost";
+        spec.timeline.push_back(k);
+        return w.add_job(std::move(spec));
+    });
+    daemon_process d(discovering(*sim));
+    ASSERT_TRUE(d.wait_for([&] { return discovered(d, "sync") == 2.0; }, 15s)) << d.metrics();
+    ASSERT_TRUE(d.wait_for([&] { return job_status(d.port(), child) == "INCRE_TRANSFER_FAILED"; }, 15s));
+    EXPECT_EQ(source_of(d.port(), child), "discovery");
+    EXPECT_EQ(events_of(d.port(), child, "job_discovered"), 1u);
+    const auto found = api_events(d.port(), child);
+    ASSERT_FALSE(found.empty());
+    EXPECT_EQ(found.front().detail, "sync child of " + parent);
+    EXPECT_TRUE(d.wait_for(
+        [&] {
+            return metric_value(d.metrics(), "drs_job_info", {{"job_id", child}, {"parent_id", parent}})
+                .has_value();
+        },
+        15s
+    ));
+}
