@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <thread>
 
 namespace json = boost::json;
@@ -192,4 +193,49 @@ TEST(DaemonDiscovery, MonitorsTheChildrenOfMultiTaskJobs)
         },
         15s
     ));
+}
+
+TEST(DaemonDiscovery, KeepsDiscoveredJobsAcrossARestartAndAReloadWithoutNewEvents)
+{
+    auto sim = start_simulator(0);
+    const auto a = add_job_of_type(*sim, "a", "sync");
+    const auto b = add_job_of_type(*sim, "b", "migration");
+    daemon_process d(discovering(*sim));
+    const auto both_polled = [&] {
+        return source_of(d.port(), a) == "discovery" && source_of(d.port(), b) == "discovery";
+    };
+    ASSERT_TRUE(d.wait_for(both_polled, 15s)) << d.logs();
+    ASSERT_TRUE(d.wait_for([&] { return http_get(d.port(), "/-/ready").status == 200; }, 15s)) << d.logs();
+    const auto discovered_events = [&] {
+        std::size_t n = 0;
+        for (const auto& e : file_events(d.state_dir()))
+            n += e.kind == "job_discovered";
+        return n;
+    };
+    EXPECT_EQ(discovered_events(), 2u);
+
+    d.signal(SIGTERM);
+    ASSERT_EQ(d.wait_exit(5s), 0);
+    d.restart();
+    // Restored from the state file and found again by the first listing: no new event.
+    ASSERT_TRUE(
+        d.wait_for([&] { return discovered(d, "sync") == 1.0 && discovered(d, "migration") == 1.0; }, 15s)
+    ) << d.logs();
+    ASSERT_TRUE(d.wait_for(both_polled, 15s)) << d.logs();
+    EXPECT_EQ(discovered_events(), 2u);
+
+    const auto reloaded_at = [&] {
+        return metric_value(d.metrics(), "drs_monitor_config_last_reload_success_timestamp_seconds")
+            .value_or(0);
+    };
+    const auto before = reloaded_at();
+    const auto pid = d.pid();
+    d.signal(SIGHUP);
+    ASSERT_TRUE(d.wait_for([&] { return reloaded_at() > before; }, 10s)) << d.logs();
+    std::this_thread::sleep_for(3s);  // rounds of the new pollers, listings included
+    EXPECT_EQ(d.pid(), pid);
+    EXPECT_TRUE(both_polled());
+    EXPECT_EQ(discovered_events(), 2u);
+    for (const auto& e : file_events(d.state_dir()))
+        EXPECT_NE(e.kind, "job_removed") << e.job_id;
 }
