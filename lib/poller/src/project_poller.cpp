@@ -111,6 +111,11 @@ void project_poller::impl::remove(const std::string& id)
 
 void project_poller::impl::drop(const std::string& id, std::string_view code)
 {
+    if (roster.configured(id))
+    {
+        not_found(id, code);
+        return;
+    }
     if (!roster.mark_gone(id))
         return;
     transferring.erase(id);
@@ -134,6 +139,41 @@ void project_poller::impl::drop(const std::string& id, std::string_view code)
     }
     for (auto& e : events)
         e.detail = "not found: " + std::string(code);
+    emit(events);
+}
+
+void project_poller::impl::not_found(const std::string& id, std::string_view code)
+{
+    transferring.erase(id);
+    if (!roster.mark_missing(id))
+        return;
+    log->warn(
+        "project={} job_id={} msg=\"configured job not found by the API; kept with the code and re-checked "
+        "every "
+        "detail_interval\" code={}",
+        plan.project,
+        id,
+        code
+    );
+    const auto* stored = store.find(plan.project, id);
+    const bool announce = newly_not_found(stored, code);
+    // The diff's events for this change (job_added or status_changed to nothing, api_error_appeared)
+    // would each say part of one thing; job_not_found says it once, and none after a restart.
+    auto events = state::apply_update(store, key(id), missing_job(roster, id, stored, code), clock.now());
+    events.clear();
+    if (announce)
+    {
+        state::event e;
+        e.time = clock.now();
+        e.project = plan.project;
+        e.job_id = id;
+        if (const auto* now_stored = store.find(plan.project, id))
+            e.job_name = now_stored->metadata.name;
+        e.kind = state::event_kind::job_not_found;
+        e.to = std::string(code);
+        e.detail = "not found: " + std::string(code);
+        events.push_back(std::move(e));
+    }
     emit(events);
 }
 

@@ -76,8 +76,12 @@ struct project_poller::impl : std::enable_shared_from_this<impl>
     void emit(std::vector<state::event>& events);
     void commit(const std::string& id, state::job_state next);
     void remove(const std::string& id);
-    // The API says `id` does not exist: it leaves the store (job_removed) until reload.
+    // The API says `id` does not exist: a configured job stays as not_found() says; any other
+    // leaves the store (job_removed) until reload.
     void drop(const std::string& id, std::string_view code);
+    // A configured job the API does not know: kept in the store with only its identity and the
+    // code (drs_job_info, drs_job_api_error), one job_not_found event, re-checked by batch-detail.
+    void not_found(const std::string& id, std::string_view code);
     void log_failure(task t, const core::error& e);
 
     // ---- rounds (rounds.cpp)
@@ -140,6 +144,9 @@ struct project_poller::impl : std::enable_shared_from_this<impl>
             if (id.empty() || roster.gone(id))
                 continue;
             const auto judged = judge(store.find(plan.project, id), item);
+            // A missing configured job the API answers for again exists (again): poll it.
+            if (judged.kind != verdict::drop && roster.clear_missing(id))
+                log->info("project={} job_id={} msg=\"configured job found by the API\"", plan.project, id);
             switch (judged.kind)
             {
             case verdict::ignore:

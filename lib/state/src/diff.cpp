@@ -25,6 +25,7 @@ constexpr const char* kind_labels[] = {
     "job_stale",
     "job_fresh",
     "job_discovered",
+    "job_not_found",
 };
 static_assert(std::size(kind_labels) == std::size(all_event_kinds));
 
