@@ -112,7 +112,7 @@ void project_poller::impl::apply_discovery(const discovery_change& change)
     {
         roster.remove_discovered(gone.id);
         // A job configured or listed under an async batch stays: it has another source.
-        if (roster.configured(gone.id) || !roster.new_job(gone.id).metadata.async_job_id.empty())
+        if (roster.configured(gone.id) || roster.in_async_batch(gone.id))
             continue;
         transferring.erase(gone.id);
         auto removed = state::remove_job(store, key(gone.id), now);

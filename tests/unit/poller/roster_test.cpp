@@ -73,6 +73,8 @@ TEST(JobRoster, PollsDiscoveredJobsAfterTheOthersAndConfigWinsAsSource)
     EXPECT_EQ(child.source, state::source_discovery);
     EXPECT_EQ(child.metadata.parent_id, "z");
     EXPECT_TRUE(r.discovered("k"));
+    EXPECT_TRUE(r.in_async_batch("a"));
+    EXPECT_FALSE(r.in_async_batch("z"));
 
     EXPECT_TRUE(r.remove_discovered("k"));
     EXPECT_FALSE(r.remove_discovered("k"));

@@ -34,6 +34,8 @@ public:
     // The missing jobs in ID order (batch-detail asks about them every detail_interval).
     std::vector<std::string> missing_ids() const;
 
+    // True when a listing of a configured async batch names `id`.
+    bool in_async_batch(std::string_view id) const { return async_.contains(id); }
     // Records that a listing of async batch `batch_id` names `id`.
     void add_async(const std::string& id, const std::string& batch_id);
     // Forgets the jobs that a complete listing of `batch_id` (`members`) no longer names, and
