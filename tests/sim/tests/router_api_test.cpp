@@ -312,6 +312,49 @@ TEST(SimJobList, ListsChildrenUnderTheirParentOnlyAndAnswersErrors)
     EXPECT_TRUE(beyond.at("jobs").as_array().empty());
 }
 
+TEST(SimJobList, FollowsJobsAddedAndRemovedThroughTheControlApi)
+{
+    harness h(0);
+    const std::string path = "/v3/" + std::string(project) + "/jobs";
+    const auto listed = [&] {
+        auto v = parse(h.call("POST", path, R"({"cur_page":1,"per_page":100,"db_use_type":"sync"})"));
+        return v;
+    };
+    EXPECT_EQ(listed().at("total_record").as_int64(), 0);
+    const std::string parent = "11111111-2222-3333-4444-555555jb201";
+    const std::string child = "11111111-2222-3333-4444-555555jb202";
+    ASSERT_EQ(
+        h.r
+            ->handle(request{
+                "POST",
+                "/-/sim/jobs",
+                {},
+                R"({"id":")" + parent +
+                    R"(","db_use_type":"sync","timeline":[{"at":0,"status":"INCRE_TRANSFER_STARTED"}]})"})
+            .status,
+        201u
+    );
+    ASSERT_EQ(
+        h.r
+            ->handle(request{
+                "POST",
+                "/-/sim/jobs",
+                {},
+                R"({"id":")" + child + R"(","parent_id":")" + parent +
+                    R"(","db_use_type":"sync","timeline":[{"at":0,"status":"INCRE_TRANSFER_STARTED"}]})"})
+            .status,
+        201u
+    );
+    auto v = listed();
+    EXPECT_EQ(v.at("total_record").as_int64(), 1);
+    EXPECT_EQ(v.at("jobs").at(0).at("children").at(0).at("id").as_string(), child);
+
+    EXPECT_EQ(h.r->handle(request{"DELETE", "/-/sim/jobs/" + child, {}, ""}).status, 200u);
+    EXPECT_TRUE(listed().at("jobs").at(0).at("children").as_array().empty());
+    EXPECT_EQ(h.r->handle(request{"DELETE", "/-/sim/jobs/" + parent, {}, ""}).status, 200u);
+    EXPECT_EQ(listed().at("total_record").as_int64(), 0);
+}
+
 TEST(SimAsyncJobs, ReturnsV5DetailsWithCredentialsAndIncrSpelling)
 {
     harness h(0, true);
