@@ -11,14 +11,17 @@ namespace drsmon::poller {
 
 using boost::asio::awaitable;
 
+// The shell lists with ShowJobList, which every region serves (ListJobs is v5: some regions only).
+constexpr auto listing_api = list_api::v3_show_job_list;
+
 awaitable<bool> project_poller::impl::list_jobs(std::string db_use_type, selection& out, outcome& result)
 {
     const auto use_type = drs_api::db_use_type_from_string(db_use_type);
     if (!use_type)
         co_return false;  // the configuration allows only the three wire names
-    const auto query = make_listing_query(plan.discovery->api, plan.discovery->filter, db_use_type);
+    const auto query = make_listing_query(listing_api, plan.discovery->filter, db_use_type);
     const drs_api::job_list_filter api_filter{query.engine_type, query.enterprise_project_id, query.tags};
-    listing_pager pager(plan.discovery->api, listing_pager::max_per_page);
+    listing_pager pager(listing_api, listing_pager::max_per_page);
     while (pager.more() && !stopping)
     {
         const auto page = pager.next();
@@ -37,9 +40,8 @@ awaitable<bool> project_poller::impl::list_jobs(std::string db_use_type, selecti
     }
     if (!pager.complete() && !stopping)
         log->warn(
-            "project={} task=discovery db_use_type={} msg=\"listing incomplete; nothing is removed this "
-            "round\" "
-            "pages={} listed={}",
+            "project={} task=discovery db_use_type={} msg=\"listing incomplete; removes nothing\" pages={} "
+            "listed={}",
             plan.project,
             db_use_type,
             pager.pages(),

@@ -40,7 +40,6 @@ struct planned_job
 // Job discovery of a project (its cadence is schedule.interval[task::discovery]).
 struct discovery_plan
 {
-    list_api api = list_api::v3_show_job_list;
     std::vector<std::string> db_use_types{"migration", "sync", "cloudDataGuard"};
     discovery_filter_spec filter;
     std::size_t max_jobs = 10'000;
