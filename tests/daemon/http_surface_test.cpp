@@ -262,7 +262,7 @@ TEST(DaemonReadiness, ReadyIs503UntilTheFirstRoundEnds)
     EXPECT_TRUE(d.wait_for([&] { return http_get(d.port(), "/-/ready").status == 200; }, 15s)) << d.logs();
 }
 
-TEST(DaemonUnknownJob, IsDroppedWithTheApiCodeWhileTheOthersKeepTheirData)
+TEST(DaemonUnknownJob, IsExportedWithTheApiCodeUntilItExistsWhileTheOthersKeepTheirData)
 {
     auto sim = start_simulator(0);
     const auto a = add_pinned_job(*sim, "known-a", "INCRE_TRANSFER_STARTED");
@@ -272,20 +272,22 @@ TEST(DaemonUnknownJob, IsDroppedWithTheApiCodeWhileTheOthersKeepTheirData)
     ASSERT_TRUE(d.wait_for(
         [&] {
             for (const auto& e : api_events(d.port(), unknown))
-                if (e.kind == "job_removed")
+                if (e.kind == "job_not_found")
                     return true;
             return false;
         },
         30s  // generous: the suites run in parallel, under ASan too
     )) << d.logs();
-    // Rounds go on; the unknown job stays dropped and is reported once.
+    // Rounds go on; the unknown job stays visible and is reported once.
     const auto calls = sim->api().count("batch-status");
     ASSERT_TRUE(d.wait_for([&] { return sim->api().count("batch-status") >= calls + 2; }, 30s)) << d.logs();
     const auto evs = api_events(d.port(), unknown);
     ASSERT_EQ(evs.size(), 1u) << kinds_of(evs);
-    EXPECT_EQ(evs[0].kind, "job_removed");
+    EXPECT_EQ(evs[0].kind, "job_not_found");
     EXPECT_NE(evs[0].detail.find("DRS.M00289"), std::string::npos) << evs[0].detail;
-    EXPECT_EQ(http_get(d.port(), "/api/v1/jobs/" + unknown).status, 404);
+    const auto listed = api_job(d.port(), unknown);
+    ASSERT_TRUE(listed.is_object());
+    EXPECT_EQ(listed.at("api_error").at("code").as_string(), "DRS.M00289");
     // drs_monitor_up is 1 once every task has had its first round (the bisecting status round
     // alone makes the two calls above, before the other tasks' first rounds).
     ASSERT_TRUE(d.wait_for([&] { return http_get(d.port(), "/-/ready").status == 200; }, 30s)) << d.logs();
@@ -296,8 +298,39 @@ TEST(DaemonUnknownJob, IsDroppedWithTheApiCodeWhileTheOthersKeepTheirData)
     EXPECT_EQ(metric_value(m, "drs_job_status", {{"job_id", a}, {"status", "INCRE_TRANSFER_STARTED"}}), 1.0);
     EXPECT_EQ(metric_value(m, "drs_job_replication_delay_seconds", {{"job_id", a}}), 2.0);
     EXPECT_FALSE(metric_value(m, "drs_job_status", {{"job_id", unknown}}).has_value());
+    EXPECT_EQ(metric_value(m, "drs_job_info", {{"job_id", unknown}}), 1.0);
+    EXPECT_EQ(metric_value(m, "drs_job_api_error", {{"job_id", unknown}, {"error_code", "DRS.M00289"}}), 1.0);
     EXPECT_EQ(metric_value(m, "drs_monitor_up", {{"project", "sim"}}), 1.0);
-    EXPECT_NE(d.logs().find("job not found by the API"), std::string::npos);
+    EXPECT_NE(d.logs().find("configured job not found by the API"), std::string::npos);
+
+    // Created later (the ID was right after all): batch-detail finds it within detail_interval,
+    // and it is polled like any job, without a reload.
+    sim->api().with_state([&](sim::world& w, auto&, auto&) {
+        sim::job_spec spec;
+        spec.id = unknown;
+        spec.name = "late";
+        sim::keyframe k;
+        k.at = w.now();
+        k.status = "INCRE_TRANSFER_STARTED";
+        k.delay = 3;
+        spec.timeline.push_back(k);
+        return w.add_job(std::move(spec));
+    });
+    ASSERT_TRUE(d.wait_for([&] { return job_status(d.port(), unknown) == "INCRE_TRANSFER_STARTED"; }, 15s))
+        << d.logs();
+    ASSERT_TRUE(d.wait_for(
+        [&] {
+            return !metric_value(d.metrics(), "drs_job_api_error", {{"job_id", unknown}}).has_value() &&
+                   metric_value(d.metrics(), "drs_job_replication_delay_seconds", {{"job_id", unknown}}) ==
+                       3.0;
+        },
+        15s
+    )) << d.metrics();
+    EXPECT_EQ(api_job(d.port(), unknown).at("name").as_string(), "late");
+    std::size_t not_found = 0;
+    for (const auto& e : api_events(d.port(), unknown))
+        not_found += e.kind == "job_not_found";
+    EXPECT_EQ(not_found, 1u);
 }
 
 // ---- golden /metrics ----------------------------------------------------------------------------

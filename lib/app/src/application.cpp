@@ -187,6 +187,9 @@ core::result<void> application::impl::build_projects()
             [this](const std::string& project, poller::task t, poller::outcome o) {
                 on_round(project, t, o);
             },
+            [this](const std::string& project, const poller::discovery_report& r) {
+                self->set_discovery(project, r.jobs, r.truncated, r.last_complete);
+            },
         };
         rt.poller = std::make_unique<poller::project_poller>(
             std::move(settings->plan),

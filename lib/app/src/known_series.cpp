@@ -13,6 +13,11 @@ void declare_known_series(metrics::self_metrics& m, const config::config& cfg)
     for (auto a : drs_api::all_apis)
         apis.emplace_back(drs_api::api_name(a));
     m.set_projects(projects, apis);
+    // A project whose discovery a reload turned off keeps no discovery series; one that discovers
+    // gets them from its first discovery round.
+    for (const auto& p : cfg.projects)
+        if (!p.discovery.enabled)
+            m.forget_discovery(p.name);
 }
 
 }  // namespace drsmon::app

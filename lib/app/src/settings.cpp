@@ -85,15 +85,30 @@ poller::project_plan plan_of(const config::global_config& g, const config::proje
         plan.jobs.push_back(std::move(pj));
     }
     plan.async_jobs = p.async_jobs;
+    if (p.discovery.enabled)
+    {
+        poller::discovery_plan d;
+        d.db_use_types = p.discovery.db_use_types;
+        d.filter.engine_types = p.discovery.engine_types;
+        d.filter.statuses = p.discovery.statuses;
+        d.filter.exclude_statuses = p.discovery.exclude_statuses;
+        d.filter.name_regex = p.discovery.name_regex;
+        d.filter.exclude_name_regex = p.discovery.exclude_name_regex;
+        d.filter.tags = p.discovery.tags;
+        d.filter.enterprise_project_id = p.discovery.enterprise_project_id;
+        d.max_jobs = static_cast<std::size_t>(p.discovery.max_jobs);
+        plan.discovery = std::move(d);
+    }
     // In the order of poller::task: status, detail, precheck, init, async, collect (whose due
-    // collections are looked for every poll interval).
+    // collections are looked for every poll interval), discovery.
     plan.schedule.interval = {
         g.poll_interval,
         g.detail_interval,
         g.precheck_interval,
         g.init_interval,
         g.async_interval,
-        g.poll_interval};
+        g.poll_interval,
+        p.discovery.interval};
     plan.schedule.jitter = g.jitter;
     plan.schedule.auth_hold = g.auth_failure_backoff;
     plan.schedule.throttle_initial = g.throttle.min_backoff;
@@ -129,9 +144,12 @@ std::vector<state::job_key> unconfigured_jobs(const config::config& cfg, const s
 {
     std::set<state::job_key> wanted;
     std::set<std::string> projects;
+    std::set<std::string> discovering;
     for (const auto& p : cfg.projects)
     {
         projects.insert(p.name);
+        if (p.discovery.enabled)
+            discovering.insert(p.name);
         for (const auto& j : p.jobs)
             wanted.insert({p.name, j.id});
     }
@@ -140,7 +158,9 @@ std::vector<state::job_key> unconfigured_jobs(const config::config& cfg, const s
     {
         const auto* s = store.find(k);
         const bool from_batch = s && s->source == state::source_async_batch && projects.contains(k.project);
-        if (!wanted.contains(k) && !from_batch)
+        // Discovered jobs stay while their project discovers: its listings remove them.
+        const bool discovered = s && s->source == state::source_discovery && discovering.contains(k.project);
+        if (!wanted.contains(k) && !from_batch && !discovered)
             out.push_back(k);
     }
     return out;

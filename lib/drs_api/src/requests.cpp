@@ -161,6 +161,14 @@ const char* to_string(db_use_type t) noexcept
     return wire_name(names, t, "migration");
 }
 
+std::optional<db_use_type> db_use_type_from_string(std::string_view s) noexcept
+{
+    for (auto t : {db_use_type::migration, db_use_type::sync, db_use_type::cloud_data_guard})
+        if (s == to_string(t))
+            return t;
+    return std::nullopt;
+}
+
 const char* to_string(collect_type t) noexcept
 {
     static constexpr const char* names[] = {"source", "modified", "synchronized"};
@@ -216,6 +224,29 @@ request_spec job_list_request(std::string_view project_id, int cur_page, int per
         {"cur_page", cur_page},
         {"per_page", per_page},
         {"db_use_type", to_string(use_type)}};
+    return post(api::job_list, make_path({"v3", project_id, "jobs"}), body);
+}
+
+request_spec job_list_request(
+    std::string_view project_id,
+    int cur_page,
+    int per_page,
+    db_use_type use_type,
+    const job_list_filter& filter
+)
+{
+    json::object body{{"cur_page", cur_page}, {"per_page", per_page}, {"db_use_type", to_string(use_type)}};
+    if (!filter.engine_type.empty())
+        body["engine_type"] = filter.engine_type;
+    if (!filter.enterprise_project_id.empty())
+        body["enterprise_project_id"] = filter.enterprise_project_id;
+    if (!filter.tags.empty())
+    {
+        json::object tags;
+        for (const auto& [k, v] : filter.tags)
+            tags[k] = v;
+        body["tags"] = std::move(tags);
+    }
     return post(api::job_list, make_path({"v3", project_id, "jobs"}), body);
 }
 

@@ -58,6 +58,9 @@ self_metrics::self_metrics(const build_info& info) : registry_(std::make_shared<
     last_success_.names = {"project", "api"};
     token_expiry_.names = {"project"};
     events_.names = {"project", "kind"};
+    discovery_jobs_.names = {"project", "db_use_type"};
+    discovery_success_.names = {"project"};
+    discovery_truncated_.names = {"project"};
     up_.family = family<prometheus::Gauge>(
         r,
         "drs_monitor_up",
@@ -93,6 +96,21 @@ self_metrics::self_metrics(const build_info& info) : registry_(std::make_shared<
         r,
         "drs_monitor_events_total",
         "Job events recorded by the monitor, by kind (see the events log)."
+    );
+    discovery_jobs_.family = family<prometheus::Gauge>(
+        r,
+        "drs_monitor_discovery_jobs",
+        "Jobs that discovery monitors, by db_use_type (children of multi-task jobs included)."
+    );
+    discovery_success_.family = family<prometheus::Gauge>(
+        r,
+        "drs_monitor_discovery_last_success_timestamp_seconds",
+        "When every listing of a discovery round last completed."
+    );
+    discovery_truncated_.family = family<prometheus::Gauge>(
+        r,
+        "drs_monitor_discovery_truncated",
+        "1 when the latest discovery round left matching jobs out because of max_jobs, else 0."
     );
     auto* reload_ok = family<prometheus::Gauge>(
         r,
@@ -147,6 +165,27 @@ void self_metrics::add_events(const std::vector<state::event>& events)
         events_.get({e.project, state::to_string(e.kind)}).Increment();
 }
 
+void self_metrics::set_discovery(
+    const std::string& project,
+    const std::map<std::string, std::size_t>& jobs,
+    bool truncated,
+    std::optional<core::wall_time> last_complete
+)
+{
+    for (const auto& [type, n] : jobs)
+        discovery_jobs_.get({project, type}).Set(static_cast<double>(n));
+    discovery_truncated_.get({project}).Set(truncated ? 1 : 0);
+    if (last_complete)
+        discovery_success_.get({project}).Set(core::to_unix_seconds(*last_complete));
+}
+
+void self_metrics::forget_discovery(const std::string& project)
+{
+    discovery_jobs_.forget(project);
+    discovery_success_.forget(project);
+    discovery_truncated_.forget(project);
+}
+
 void self_metrics::config_reloaded(bool success, core::wall_time now)
 {
     reload_ok_->Set(success ? 1 : 0);
@@ -164,6 +203,7 @@ void self_metrics::forget_project(const std::string& project)
     last_success_.forget(project);
     token_expiry_.forget(project);
     events_.forget(project);
+    forget_discovery(project);
 }
 
 void self_metrics::set_projects(

@@ -3,6 +3,7 @@
 #include "shell.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace drsmon::poller {
 
@@ -43,8 +44,17 @@ project_poller::impl::impl(project_plan p, poller_context ctx)
       log(std::move(ctx.log)),
       sink(std::move(ctx.sink)),
       sched(plan.schedule),
-      roster(configured_ids(plan))
+      roster(configured_ids(plan)),
+      discovered(plan.discovery ? plan.discovery->max_jobs : 0)
 {
+    if (plan.discovery)
+    {
+        // The configuration was checked at load: a filter that does not compile here is a bug.
+        auto f = discovery_filter::make(plan.discovery->filter);
+        if (!f)
+            throw std::invalid_argument(f.error().to_string());
+        filter = std::move(*f);
+    }
 }
 
 // ---- store and events ------------------------------------------------------
@@ -101,6 +111,11 @@ void project_poller::impl::remove(const std::string& id)
 
 void project_poller::impl::drop(const std::string& id, std::string_view code)
 {
+    if (roster.configured(id))
+    {
+        not_found(id, code);
+        return;
+    }
     if (!roster.mark_gone(id))
         return;
     transferring.erase(id);
@@ -127,6 +142,41 @@ void project_poller::impl::drop(const std::string& id, std::string_view code)
     emit(events);
 }
 
+void project_poller::impl::not_found(const std::string& id, std::string_view code)
+{
+    transferring.erase(id);
+    if (!roster.mark_missing(id))
+        return;
+    log->warn(
+        "project={} job_id={} msg=\"configured job not found by the API; kept with the code and re-checked "
+        "every "
+        "detail_interval\" code={}",
+        plan.project,
+        id,
+        code
+    );
+    const auto* stored = store.find(plan.project, id);
+    const bool announce = newly_not_found(stored, code);
+    // The diff's events for this change (job_added or status_changed to nothing, api_error_appeared)
+    // would each say part of one thing; job_not_found says it once, and none after a restart.
+    auto events = state::apply_update(store, key(id), missing_job(roster, id, stored, code), clock.now());
+    events.clear();
+    if (announce)
+    {
+        state::event e;
+        e.time = clock.now();
+        e.project = plan.project;
+        e.job_id = id;
+        if (const auto* now_stored = store.find(plan.project, id))
+            e.job_name = now_stored->metadata.name;
+        e.kind = state::event_kind::job_not_found;
+        e.to = std::string(code);
+        e.detail = "not found: " + std::string(code);
+        events.push_back(std::move(e));
+    }
+    emit(events);
+}
+
 void project_poller::impl::log_failure(task t, const core::error& e)
 {
     log->warn(
@@ -144,6 +194,7 @@ bool project_poller::impl::task_enabled(task t) const
     switch (t)
     {
     case task::async: return !plan.async_jobs.empty();
+    case task::discovery: return plan.discovery.has_value();
     case task::collect:
         return std::any_of(plan.jobs.begin(), plan.jobs.end(), [](const planned_job& j) {
             return j.collect_type.has_value();
@@ -244,8 +295,15 @@ awaitable<bool> project_poller::run_once()
 {
     auto self = impl_;
     bool ok = true;
-    // Order matters: async batches add jobs, status finds them, detail names them.
-    for (task t : {task::async, task::status, task::detail, task::precheck, task::init, task::collect})
+    // Order matters: async batches and discovery add jobs, status finds them, detail names them.
+    for (task t :
+         {task::async,
+          task::discovery,
+          task::status,
+          task::detail,
+          task::precheck,
+          task::init,
+          task::collect})
     {
         if (!self->task_enabled(t))
             continue;

@@ -85,7 +85,10 @@ awaitable<outcome> project_poller::impl::status_round()
 
 awaitable<outcome> project_poller::impl::detail_round()
 {
+    // Also the configured jobs the API did not know: one of them may have been created since.
     auto ids = roster.ids();
+    for (auto& id : roster.missing_ids())
+        ids.push_back(std::move(id));
     co_return co_await batch_round(task::detail, detail_observation, std::move(ids));
 }
 
@@ -265,6 +268,7 @@ awaitable<outcome> project_poller::impl::round(task t)
     case task::init: co_return co_await init_round();
     case task::async: co_return co_await async_round();
     case task::collect: co_return co_await collect_round();
+    case task::discovery: co_return co_await discovery_round();
     }
     co_return outcome::failed;
 }

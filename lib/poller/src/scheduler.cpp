@@ -18,6 +18,7 @@ const char* to_string(task t) noexcept
     case task::init: return "init";
     case task::async: return "async";
     case task::collect: return "collect";
+    case task::discovery: return "discovery";
     }
     return "unknown";
 }

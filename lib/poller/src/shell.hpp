@@ -45,6 +45,9 @@ struct project_poller::impl : std::enable_shared_from_this<impl>
     poller_sink sink;
     scheduler sched;
     job_roster roster;
+    // Discovery (plan.discovery set): the compiled filters and the jobs found so far.
+    std::optional<discovery_filter> filter;
+    discovery_tracker discovered;
     std::mt19937_64 rng{std::random_device{}()};
     bool stopping = false;
 
@@ -73,8 +76,12 @@ struct project_poller::impl : std::enable_shared_from_this<impl>
     void emit(std::vector<state::event>& events);
     void commit(const std::string& id, state::job_state next);
     void remove(const std::string& id);
-    // The API says `id` does not exist: it leaves the store (job_removed) until reload.
+    // The API says `id` does not exist: a configured job stays as not_found() says; any other
+    // leaves the store (job_removed) until reload.
     void drop(const std::string& id, std::string_view code);
+    // A configured job the API does not know: kept in the store with only its identity and the
+    // code (drs_job_info, drs_job_api_error), one job_not_found event, re-checked by batch-detail.
+    void not_found(const std::string& id, std::string_view code);
     void log_failure(task t, const core::error& e);
 
     // ---- rounds (rounds.cpp)
@@ -85,6 +92,12 @@ struct project_poller::impl : std::enable_shared_from_this<impl>
     boost::asio::awaitable<outcome> init_round();
     boost::asio::awaitable<outcome> async_round();
     boost::asio::awaitable<outcome> collect_round();
+    // discovery_round.cpp
+    boost::asio::awaitable<outcome> discovery_round();
+    // Lists one db_use_type completely (or until a call fails) into `out`; true when the listing
+    // was complete.
+    boost::asio::awaitable<bool> list_jobs(std::string db_use_type, selection& out, outcome& result);
+    void apply_discovery(const discovery_change& change);
 
     // ---- loops (project_poller.cpp)
     bool task_enabled(task t) const;
@@ -131,6 +144,9 @@ struct project_poller::impl : std::enable_shared_from_this<impl>
             if (id.empty() || roster.gone(id))
                 continue;
             const auto judged = judge(store.find(plan.project, id), item);
+            // A missing configured job the API answers for again exists (again): poll it.
+            if (judged.kind != verdict::drop && roster.clear_missing(id))
+                log->info("project={} job_id={} msg=\"configured job found by the API\"", plan.project, id);
             switch (judged.kind)
             {
             case verdict::ignore:

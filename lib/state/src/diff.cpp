@@ -24,6 +24,8 @@ constexpr const char* kind_labels[] = {
     "collect_status_changed",
     "job_stale",
     "job_fresh",
+    "job_discovered",
+    "job_not_found",
 };
 static_assert(std::size(kind_labels) == std::size(all_event_kinds));
 

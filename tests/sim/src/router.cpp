@@ -816,7 +816,7 @@ response router::batch(std::string_view api, const request& req, std::string_vie
         {
             auto [src, dst] = engines_of(j.engine_type);
             o["id"] = id;
-            o["parent_id"] = "";
+            o["parent_id"] = j.parent_id;
             o["name"] = j.name;
             o["status"] = s.status;
             o["description"] = j.description;
@@ -965,7 +965,8 @@ response router::job_list(const request& req)
     std::vector<std::pair<const job_spec*, job_snapshot>> matched;
     for (const auto& j : world_.jobs())
     {
-        if (j.db_use_type != use_type)
+        // Children are listed under their parent only.
+        if (j.db_use_type != use_type || !j.parent_id.empty())
             continue;
         if (!engine.empty() && j.engine_type != engine)
             continue;
@@ -1008,6 +1009,22 @@ response router::job_list(const request& req)
             available = {"RESUME", "STOP"};
         else if (s.status == "CONFIGURATION")
             available = {"EDIT", "PRECHECK", "DELETE"};
+        // ChildrenJobInfo: each child with its own status and error message.
+        json::array children;
+        for (const auto& c : world_.jobs())
+        {
+            if (c.parent_id != j->id)
+                continue;
+            const auto cs = world_.snapshot(c, t);
+            children.push_back(json::object{
+                {"id", c.id},
+                {"name", c.name},
+                {"status", cs.status},
+                {"create_time", ms_string(world_.wall_at(c.created_at))},
+                {"engine_type", c.engine_type},
+                {"db_use_type", c.db_use_type},
+                {"error_msg", cs.error_message}});
+        }
         jobs.push_back(json::object{
             {"id", j->id},
             {"name", j->name},
@@ -1020,7 +1037,7 @@ response router::job_list(const request& req)
             {"job_direction", j->job_direction},
             {"db_use_type", j->db_use_type},
             {"task_type", j->task_type},
-            {"children", json::array{}},
+            {"children", std::move(children)},
             {"node_newFramework", true},
             {"job_action",
              {{"available_actions", std::move(available)},

@@ -108,6 +108,8 @@ job_spec job_of(const YAML::Node& n)
             j.id = string_of(v, "id");
         else if (key == "name")
             j.name = string_of(v, "name");
+        else if (key == "parent_id")
+            j.parent_id = string_of(v, "parent_id");
         else if (key == "db_use_type")
         {
             j.db_use_type = string_of(v, "db_use_type");

@@ -258,6 +258,103 @@ TEST(SimJobList, FiltersByUseTypeAndPages)
     EXPECT_EQ(missing.status, 400u);
 }
 
+TEST(SimJobList, ListsChildrenUnderTheirParentOnlyAndAnswersErrors)
+{
+    harness h(0);
+    const auto add = [&](std::string name, std::string parent, std::string status, std::string error) {
+        return h.r->with_state([&](world& w, fault_set&, recorder&) {
+            job_spec j;
+            j.id = w.make_id();
+            j.name = std::move(name);
+            j.db_use_type = "sync";
+            j.parent_id = std::move(parent);
+            keyframe k;
+            k.at = w.now();
+            k.status = std::move(status);
+            if (!error.empty())
+                k.error_message = std::move(error);
+            j.timeline.push_back(k);
+            return w.add_job(std::move(j));
+        });
+    };
+    const auto parent = add("multi", "", "INCRE_TRANSFER_STARTED", "");
+    const auto child1 = add("multi-1", parent, "INCRE_TRANSFER_STARTED", "");
+    const auto child2 = add("multi-2", parent, "INCRE_TRANSFER_FAILED", "connection lost");
+    const std::string path = "/v3/" + std::string(project) + "/jobs";
+    auto v = parse(h.call("POST", path, R"({"cur_page":1,"per_page":100,"db_use_type":"sync"})"));
+    EXPECT_EQ(v.at("total_record").as_int64(), 1);
+    ASSERT_EQ(v.at("jobs").as_array().size(), 1u);
+    const auto& p = v.at("jobs").at(0).as_object();
+    EXPECT_EQ(p.at("id").as_string(), parent);
+    const auto& children = p.at("children").as_array();
+    ASSERT_EQ(children.size(), 2u);
+    EXPECT_EQ(children.at(0).at("id").as_string(), child1);
+    EXPECT_EQ(children.at(1).at("id").as_string(), child2);
+    EXPECT_EQ(children.at(1).at("status").as_string(), "INCRE_TRANSFER_FAILED");
+    EXPECT_EQ(children.at(1).at("error_msg").as_string(), "connection lost");
+
+    // A child answers the batch APIs like any job, naming its parent.
+    auto detail = parse(h.post("batch-detail", boost::json::object{{"jobs", boost::json::array{child2}}}));
+    EXPECT_EQ(detail.at("results").at(0).at("parent_id").as_string(), parent);
+
+    // The documented error answers: no db_use_type, per_page beyond 100, an unknown type.
+    auto missing = h.call("POST", path, R"({"cur_page":1,"per_page":100})");
+    EXPECT_EQ(missing.status, 400u);
+    EXPECT_EQ(parse(missing).at("error_code").as_string(), "DRS.M00201");
+    auto too_many = h.call("POST", path, R"({"cur_page":1,"per_page":101,"db_use_type":"sync"})");
+    EXPECT_EQ(too_many.status, 400u);
+    EXPECT_EQ(parse(too_many).at("error_code").as_string(), "DRS.M00210");
+    auto unknown = h.call("POST", path, R"({"cur_page":1,"per_page":10,"db_use_type":"dr"})");
+    EXPECT_EQ(parse(unknown).at("error_code").as_string(), "DRS.M00202");
+    // A page beyond the end is empty, with the total.
+    auto beyond = parse(h.call("POST", path, R"({"cur_page":3,"per_page":100,"db_use_type":"sync"})"));
+    EXPECT_EQ(beyond.at("total_record").as_int64(), 1);
+    EXPECT_TRUE(beyond.at("jobs").as_array().empty());
+}
+
+TEST(SimJobList, FollowsJobsAddedAndRemovedThroughTheControlApi)
+{
+    harness h(0);
+    const std::string path = "/v3/" + std::string(project) + "/jobs";
+    const auto listed = [&] {
+        auto v = parse(h.call("POST", path, R"({"cur_page":1,"per_page":100,"db_use_type":"sync"})"));
+        return v;
+    };
+    EXPECT_EQ(listed().at("total_record").as_int64(), 0);
+    const std::string parent = "11111111-2222-3333-4444-555555jb201";
+    const std::string child = "11111111-2222-3333-4444-555555jb202";
+    ASSERT_EQ(
+        h.r
+            ->handle(request{
+                "POST",
+                "/-/sim/jobs",
+                {},
+                R"({"id":")" + parent +
+                    R"(","db_use_type":"sync","timeline":[{"at":0,"status":"INCRE_TRANSFER_STARTED"}]})"})
+            .status,
+        201u
+    );
+    ASSERT_EQ(
+        h.r
+            ->handle(request{
+                "POST",
+                "/-/sim/jobs",
+                {},
+                R"({"id":")" + child + R"(","parent_id":")" + parent +
+                    R"(","db_use_type":"sync","timeline":[{"at":0,"status":"INCRE_TRANSFER_STARTED"}]})"})
+            .status,
+        201u
+    );
+    auto v = listed();
+    EXPECT_EQ(v.at("total_record").as_int64(), 1);
+    EXPECT_EQ(v.at("jobs").at(0).at("children").at(0).at("id").as_string(), child);
+
+    EXPECT_EQ(h.r->handle(request{"DELETE", "/-/sim/jobs/" + child, {}, ""}).status, 200u);
+    EXPECT_TRUE(listed().at("jobs").at(0).at("children").as_array().empty());
+    EXPECT_EQ(h.r->handle(request{"DELETE", "/-/sim/jobs/" + parent, {}, ""}).status, 200u);
+    EXPECT_EQ(listed().at("total_record").as_int64(), 0);
+}
+
 TEST(SimAsyncJobs, ReturnsV5DetailsWithCredentialsAndIncrSpelling)
 {
     harness h(0, true);

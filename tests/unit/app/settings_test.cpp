@@ -220,5 +220,44 @@ TEST(UnconfiguredJobs, AreTheJobsNoProjectListsExceptThoseOfAConfiguredBatch)
     );
 }
 
+TEST(UnconfiguredJobs, KeepDiscoveredJobsWhileTheirProjectDiscovers)
+{
+    config::config cfg;
+    cfg.projects = {a_project(), a_project()};
+    cfg.projects[1].name = "off";
+    cfg.projects[0].discovery.enabled = true;
+    state::job_state found;
+    found.source = std::string(state::source_discovery);
+    state::store store;
+    store.upsert({"prod", "found-1"}, found);  // its project still discovers
+    store.upsert({"off", "found-2"}, found);   // its project no longer does
+    EXPECT_EQ(unconfigured_jobs(cfg, store), (std::vector<state::job_key>{{"off", "found-2"}}));
+}
+
+TEST(ProjectSettings, PlanDiscoveryOnlyWhenEnabled)
+{
+    auto p = a_project();
+    EXPECT_FALSE(make_project_settings(config::global_config{}, p, some_secrets())->plan.discovery);
+    p.discovery.enabled = true;
+    p.discovery.db_use_types = {"sync"};
+    p.discovery.name_regex = "orders-.*";
+    p.discovery.tags = {{"env", "prod"}};
+    p.discovery.interval = std::chrono::minutes(7);
+    p.discovery.max_jobs = 42;
+    const auto s = make_project_settings(config::global_config{}, p, some_secrets());
+    ASSERT_TRUE(s);
+    ASSERT_TRUE(s->plan.discovery);
+    const auto& d = *s->plan.discovery;
+    EXPECT_EQ(d.db_use_types, (std::vector<std::string>{"sync"}));
+    EXPECT_EQ(d.filter.name_regex, "orders-.*");
+    EXPECT_EQ(d.filter.tags, p.discovery.tags);
+    EXPECT_EQ(d.filter.exclude_statuses, (std::vector<std::string>{"RELEASE_RESOURCE_COMPLETE", "DELETED"}));
+    EXPECT_EQ(d.max_jobs, 42u);
+    EXPECT_EQ(
+        s->plan.schedule.interval[static_cast<std::size_t>(poller::task::discovery)],
+        std::chrono::minutes(7)
+    );
+}
+
 }  // namespace
 }  // namespace drsmon::app

@@ -44,7 +44,7 @@ const bad_case cases[] = {
      "round_budget)"},
     {"UnknownProjectKey", PROJECT_HEAD "    regoin: x\n" AKSK_ENV ONE_JOB,
      "drs.yml:5: projects[0].regoin: unknown key (allowed: name, region, project_id, endpoint, iam_endpoint, auth, "
-     "tls, proxy_url, jobs, async_jobs)"},
+     "tls, proxy_url, jobs, async_jobs, discovery)"},
     {"UnknownAuthKey", PROJECT_HEAD "    auth:\n      type: aksk\n      access_key_envv: A\n" ONE_JOB,
      "drs.yml:7: projects[0].auth.access_key_envv: unknown key (allowed: type, access_key_file, access_key_env, "
      "secret_key_file, secret_key_env, security_token_file, security_token_env, token_file, token_env, user, "
@@ -190,7 +190,7 @@ const bad_case cases[] = {
      "drs.yml:8: projects[0].async_jobs[1]: duplicate job ID \"bd4193aa-072d-4ce6-beec-adffc7252341\" (first at "
      "line 7)"},
     {"ProjectWithoutJobs", PROJECT_HEAD AKSK_ENV "    jobs: []\n",
-     "drs.yml:2: projects[0]: lists no jobs; add job IDs to jobs or async_jobs"},
+     "drs.yml:2: projects[0]: lists no jobs; add job IDs to jobs or async_jobs, or enable discovery"},
 };
 // clang-format on
 

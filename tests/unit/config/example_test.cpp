@@ -33,6 +33,9 @@ TEST(ExampleConfig, LoadsAndValidates)
     ASSERT_TRUE(prod.jobs[1].collect);
     EXPECT_EQ(prod.jobs[1].collect->interval, 1h);
     EXPECT_EQ(prod.async_jobs.size(), 1u);
+    EXPECT_TRUE(prod.discovery.enabled);
+    EXPECT_EQ(prod.discovery.db_use_types, (std::vector<std::string>{"sync", "cloudDataGuard"}));
+    EXPECT_EQ(prod.discovery.exclude_name_regex, ".*-test");
     const project_config& dr = r->projects[1];
     EXPECT_EQ(dr.endpoint, "https://drs.eu-west-101.myhuaweicloud.eu");
     EXPECT_EQ(dr.auth.type, auth_type::password);

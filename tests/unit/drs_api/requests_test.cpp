@@ -114,6 +114,26 @@ TEST(DrsApiRequests, JobListSendsPagingAndDbUseType)
     EXPECT_STREQ(to_string(db_use_type::sync), "sync");
 }
 
+TEST(DrsApiRequests, JobListSendsTheFiltersThatAreSet)
+{
+    job_list_filter f;
+    EXPECT_EQ(
+        job_list_request("p1", 2, 100, db_use_type::sync, f).body,
+        R"({"cur_page":2,"per_page":100,"db_use_type":"sync"})"
+    );
+    f.engine_type = "mysql";
+    f.enterprise_project_id = "ep-1";
+    f.tags = {{"env", "prod"}, {"team", "db"}};
+    EXPECT_EQ(
+        job_list_request("p1", 1, 100, db_use_type::migration, f).body,
+        R"({"cur_page":1,"per_page":100,"db_use_type":"migration","engine_type":"mysql",)"
+        R"("enterprise_project_id":"ep-1","tags":{"env":"prod","team":"db"}})"
+    );
+    EXPECT_EQ(db_use_type_from_string("cloudDataGuard"), db_use_type::cloud_data_guard);
+    EXPECT_EQ(db_use_type_from_string("sync"), db_use_type::sync);
+    EXPECT_FALSE(db_use_type_from_string("clouddataguard"));
+}
+
 TEST(DrsApiRequests, AsyncJobDetailIsAGetWithOffsetAndLimit)
 {
     const auto r = async_job_detail_request("p1", "async-1", 20, 10);

@@ -77,6 +77,38 @@ TEST(MetricsSelf, GaugesAndCountersReflectTheCalls)
     EXPECT_EQ(value_of(s, "drs_monitor_config_last_reload_success_timestamp_seconds"), 1'700'000'000);
 }
 
+TEST(MetricsSelf, DiscoverySeriesFollowTheLatestRound)
+{
+    self_metrics m;
+    testing::populate(m);
+    auto s = scrape(m);
+    EXPECT_EQ(
+        value_of(s, "drs_monitor_discovery_jobs", {{"project", "proj-a"}, {"db_use_type", "sync"}}),
+        12
+    );
+    EXPECT_EQ(
+        value_of(s, "drs_monitor_discovery_jobs", {{"project", "proj-a"}, {"db_use_type", "migration"}}),
+        0
+    );
+    EXPECT_EQ(value_of(s, "drs_monitor_discovery_truncated", {{"project", "proj-a"}}), 1);
+    EXPECT_EQ(value_of(s, "drs_monitor_discovery_last_success_timestamp_seconds"), 1'700'000'300);
+
+    // A round without a complete listing keeps the time of the last one.
+    m.set_discovery("proj-a", {{"migration", 1}, {"sync", 12}}, false, std::nullopt);
+    s = scrape(m);
+    EXPECT_EQ(
+        value_of(s, "drs_monitor_discovery_jobs", {{"project", "proj-a"}, {"db_use_type", "migration"}}),
+        1
+    );
+    EXPECT_EQ(value_of(s, "drs_monitor_discovery_truncated", {{"project", "proj-a"}}), 0);
+    EXPECT_EQ(value_of(s, "drs_monitor_discovery_last_success_timestamp_seconds"), 1'700'000'300);
+
+    m.forget_discovery("proj-a");
+    for (const auto& x : scrape(m))
+        EXPECT_FALSE(x.name.starts_with("drs_monitor_discovery_")) << x.name;
+    EXPECT_EQ(value_of(scrape(m), "drs_monitor_up", {{"project", "proj-a"}}), 1);
+}
+
 TEST(MetricsSelf, ForgettingAProjectRemovesAllItsSeries)
 {
     self_metrics m;

@@ -29,7 +29,8 @@ core::result<project_settings> make_project_settings(
 );
 
 // The jobs in `store` that `cfg` no longer lists, in key order; they leave the store at once. A job
-// found through an async batch stays while its project is configured: its batch finds it again.
+// found through an async batch stays while its project is configured: its batch finds it again; a
+// discovered job stays while its project has discovery enabled: its listings remove it.
 std::vector<state::job_key> unconfigured_jobs(const config::config& cfg, const state::store& store);
 
 }  // namespace drsmon::app

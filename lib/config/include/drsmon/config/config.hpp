@@ -1,5 +1,6 @@
 #pragma once
 
+#include "drsmon/config/discovery.hpp"
 #include "drsmon/config/env.hpp"
 #include "drsmon/core/error.hpp"
 #include "drsmon/core/fsync_policy.hpp"
@@ -140,6 +141,7 @@ struct project_config
     std::string iam_proxy_url;  // for iam_endpoint
     std::vector<job_config> jobs;
     std::vector<std::string> async_jobs;
+    discovery_config discovery;
 };
 
 struct config

@@ -2,6 +2,8 @@
 
 #include "drsmon/drs_api/api.hpp"
 
+#include <map>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -49,6 +51,8 @@ enum class db_use_type
 
 // The wire value ("migration", "sync", "cloudDataGuard").
 const char* to_string(db_use_type t) noexcept;
+// The value with that wire name (exact case), or nullopt.
+std::optional<db_use_type> db_use_type_from_string(std::string_view s) noexcept;
 
 // "type" of a v5.1 database-object collection.
 enum class collect_type
@@ -94,6 +98,22 @@ request_spec batch_struct_detail_request(
 
 // POST /v3/{project_id}/jobs {"cur_page":..,"per_page":..,"db_use_type":".."}.
 request_spec job_list_request(std::string_view project_id, int cur_page, int per_page, db_use_type use_type);
+
+// Optional API-side filters of the v3 job list; empty values are not sent.
+struct job_list_filter
+{
+    std::string engine_type;
+    std::string enterprise_project_id;  // the API rejects an empty one: left out when empty
+    std::map<std::string, std::string> tags;
+};
+// As above, with "engine_type", "enterprise_project_id" and "tags" (an object) when set.
+request_spec job_list_request(
+    std::string_view project_id,
+    int cur_page,
+    int per_page,
+    db_use_type use_type,
+    const job_list_filter& filter
+);
 
 // GET /v5/{project_id}/batch-async-jobs/{async_job_id}?offset=..&limit=..
 request_spec async_job_detail_request(

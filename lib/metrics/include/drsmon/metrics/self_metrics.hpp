@@ -13,6 +13,7 @@
 #include <initializer_list>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -64,6 +65,17 @@ public:
     void set_last_success(const std::string& project, const std::string& api, core::wall_time t);
     void set_token_expiry(const std::string& project, core::wall_time expires_at);
 
+    // After a discovery round of `project`: drs_monitor_discovery_jobs{project,db_use_type} (one
+    // series per listed type), drs_monitor_discovery_truncated{project} and, once a listing was
+    // complete, drs_monitor_discovery_last_success_timestamp_seconds{project}.
+    void set_discovery(
+        const std::string& project,
+        const std::map<std::string, std::size_t>& jobs,
+        bool truncated,
+        std::optional<core::wall_time> last_complete
+    );
+    // Removes the discovery series of `project` (discovery turned off by a reload).
+    void forget_discovery(const std::string& project);
     // Counts drs_monitor_events_total{project,kind}.
     void add_events(const std::vector<state::event>& events);
 
@@ -139,6 +151,9 @@ private:
     tracked<prometheus::Gauge> last_success_;
     tracked<prometheus::Gauge> token_expiry_;
     tracked<prometheus::Counter> events_;
+    tracked<prometheus::Gauge> discovery_jobs_;
+    tracked<prometheus::Gauge> discovery_success_;
+    tracked<prometheus::Gauge> discovery_truncated_;
     prometheus::Gauge* reload_ok_ = nullptr;
     prometheus::Gauge* reload_ts_ = nullptr;
 };

@@ -2,6 +2,7 @@
 
 #include "drsmon/core/clock.hpp"
 #include "drsmon/drs_api/requests.hpp"
+#include "drsmon/poller/discovery.hpp"
 #include "drsmon/poller/scheduler.hpp"
 #include "drsmon/state/diff.hpp"
 
@@ -10,6 +11,7 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -35,6 +37,22 @@ struct planned_job
     std::chrono::milliseconds collect_interval{std::chrono::hours(1)};
 };
 
+// Job discovery of a project (its cadence is schedule.interval[task::discovery]).
+struct discovery_plan
+{
+    std::vector<std::string> db_use_types{"migration", "sync", "cloudDataGuard"};
+    discovery_filter_spec filter;
+    std::size_t max_jobs = 10'000;
+};
+
+// What a discovery round found, for the monitor's own metrics.
+struct discovery_report
+{
+    std::map<std::string, std::size_t> jobs;  // db_use_type -> discovered jobs (each configured type)
+    bool truncated = false;                   // max_jobs left matching jobs out
+    std::optional<core::wall_time> last_complete;
+};
+
 // Everything one project's poller needs to know, derived from the config.
 struct project_plan
 {
@@ -42,6 +60,7 @@ struct project_plan
     std::string project_id;  // DRS project ID
     std::vector<planned_job> jobs;
     std::vector<std::string> async_jobs;
+    std::optional<discovery_plan> discovery;  // none: discovery off
     schedule_settings schedule;
     unsigned batch_size = 10;
     unsigned max_concurrency = 4;  // batches of one round in flight at once
@@ -55,6 +74,8 @@ struct poller_sink
 {
     std::function<void(std::vector<state::event>&)> on_events;  // state changes, in order
     std::function<void(const std::string& project, task, outcome)> on_round;
+    // After each discovery round (may be empty).
+    std::function<void(const std::string& project, const discovery_report&)> on_discovery;
 };
 
 // What a poller works with: owned by the caller, outliving the poller.

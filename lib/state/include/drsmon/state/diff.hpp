@@ -27,6 +27,8 @@ enum class event_kind
     collect_status_changed,
     job_stale,
     job_fresh,
+    job_discovered,  // discovery found a job that newly matches (the poller, not the diff)
+    job_not_found,   // the API says a configured job does not exist (the poller, not the diff)
 };
 
 inline constexpr event_kind all_event_kinds[] = {
@@ -44,6 +46,8 @@ inline constexpr event_kind all_event_kinds[] = {
     event_kind::collect_status_changed,
     event_kind::job_stale,
     event_kind::job_fresh,
+    event_kind::job_discovered,
+    event_kind::job_not_found,
 };
 
 // The snake_case label of a kind ("status_changed"), used in logs, JSON and metric labels.

@@ -204,6 +204,7 @@ struct api_error_state
 
 inline constexpr std::string_view source_config = "config";
 inline constexpr std::string_view source_async_batch = "async_batch";
+inline constexpr std::string_view source_discovery = "discovery";
 
 // Everything the monitor knows about one job. Every API-derived value is optional (or empty)
 // because each one comes from a different API at a different time.
@@ -226,7 +227,7 @@ struct job_state
     collect_state collect;
     api_error_state api_error;
 
-    std::string source{source_config};  // "config" | "async_batch"
+    std::string source{source_config};  // "config" | "async_batch" | "discovery"
     std::optional<core::wall_time> last_refresh;
     std::optional<core::wall_time> last_change;
     bool stale = false;

@@ -58,6 +58,9 @@ struct job_spec
     std::string id;
     std::string name;
     std::string db_use_type = "migration";  // migration, sync, cloudDataGuard
+    // A child of a multi-task job: the job list shows it only under its parent's children[];
+    // the batch APIs answer for it like for any job.
+    std::string parent_id;
     std::string engine_type = "mysql";
     std::string task_type = "FULL_INCR_TRANS";  // FULL_TRANS, INCR_TRANS, FULL_INCR_TRANS
     std::string job_direction = "up";

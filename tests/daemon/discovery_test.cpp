@@ -1,0 +1,241 @@
+// Job discovery end to end: the daemon lists the simulator's jobs (POST /v3/{project_id}/jobs),
+// monitors what it finds, follows jobs created and deleted while it runs, and removes nothing
+// while the listing is throttled.
+
+#include "e2e_support.hpp"
+
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <thread>
+
+namespace json = boost::json;
+using namespace drsmon;
+using namespace drsmon::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::string add_job_of_type(sim::simulator& s, const std::string& name, const std::string& db_use_type)
+{
+    return s.api().with_state([&](sim::world& w, auto&, auto&) {
+        sim::job_spec spec;
+        spec.id = w.make_id();
+        spec.name = name;
+        spec.db_use_type = db_use_type;
+        sim::keyframe k;
+        k.at = w.now();
+        k.status = "INCRE_TRANSFER_STARTED";
+        k.delay = 2;
+        spec.timeline.push_back(k);
+        return w.add_job(std::move(spec));
+    });
+}
+
+daemon_options discovering(sim::simulator& s, const std::string& discovery_interval = "1s")
+{
+    auto o = options_for(s, {});
+    o.project_extra_yaml = "discovery:\n  enabled: true\n  interval: " + discovery_interval + "\n";
+    o.global_extra_yaml = "throttle: { min_backoff: 500ms, max_backoff: 1s }\n";
+    return o;
+}
+
+std::optional<double> discovered(const daemon_process& d, const std::string& db_use_type)
+{
+    return metric_value(
+        d.metrics(),
+        "drs_monitor_discovery_jobs",
+        {{"project", "sim"}, {"db_use_type", db_use_type}}
+    );
+}
+
+std::size_t events_of(std::uint16_t port, const std::string& id, const std::string& kind)
+{
+    std::size_t n = 0;
+    for (const auto& e : api_events(port, id))
+        n += e.kind == kind;
+    return n;
+}
+
+std::string source_of(std::uint16_t port, const std::string& id)
+{
+    const auto j = api_job(port, id);
+    return j.is_object() && j.as_object().contains("source") ? std::string(j.at("source").as_string()) : "";
+}
+
+}  // namespace
+
+TEST(DaemonDiscovery, MonitorsHundredsOfJobsListedOverSeveralPagesPerType)
+{
+    auto sim = start_simulator(0);
+    std::vector<std::string> sync_ids;
+    for (int i = 0; i < 150; ++i)
+        sync_ids.push_back(add_job_of_type(*sim, "sync-" + std::to_string(i), "sync"));
+    for (int i = 0; i < 110; ++i)
+        add_job_of_type(*sim, "migration-" + std::to_string(i), "migration");
+
+    daemon_process d(discovering(*sim));
+    ASSERT_TRUE(
+        d.wait_for([&] { return discovered(d, "sync") == 150.0 && discovered(d, "migration") == 110.0; }, 20s)
+    ) << d.metrics();
+    EXPECT_EQ(discovered(d, "cloudDataGuard"), 0.0);
+    EXPECT_EQ(metric_value(d.metrics(), "drs_monitor_discovery_truncated", {{"project", "sim"}}), 0.0);
+    EXPECT_TRUE(metric_value(
+        d.metrics(),
+        "drs_monitor_discovery_last_success_timestamp_seconds",
+        {{"project", "sim"}}
+    ));
+    EXPECT_TRUE(
+        metric_value(d.metrics(), "drs_monitor_api_requests_total", {{"api", "job-list"}, {"code", "200"}})
+    );
+
+    // Found jobs go through the same pipeline as configured ones, with their source.
+    ASSERT_TRUE(d.wait_for([&] { return source_of(d.port(), sync_ids.back()) == "discovery"; }, 20s));
+    EXPECT_EQ(job_status(d.port(), sync_ids.back()), "INCRE_TRANSFER_STARTED");
+    const auto polled = [&] {
+        return metric_value(d.metrics(), "drs_monitor_jobs", {{"project", "sim"}, {"source", "discovery"}});
+    };
+    EXPECT_TRUE(d.wait_for([&] { return polled() == 260.0; }, 20s))
+        << "every discovered job is polled: " << polled().value_or(-1);
+    EXPECT_EQ(events_of(d.port(), sync_ids.front(), "job_discovered"), 1u);
+
+    // Pages of at most 100, and no page beyond the last one: 2 for sync, 2 for migration and 1
+    // for cloudDataGuard per round.
+    for (const auto& r : sim->api().requests())
+    {
+        if (r.api != "job-list")
+            continue;
+        const auto body = json::parse(r.body).as_object();
+        EXPECT_EQ(body.at("per_page").as_int64(), 100);
+        EXPECT_LE(body.at("cur_page").as_int64(), 2) << r.body;
+        const bool dr = body.at("db_use_type").as_string() == "cloudDataGuard";
+        EXPECT_TRUE(!dr || body.at("cur_page").as_int64() == 1) << r.body;
+    }
+}
+
+TEST(DaemonDiscovery, FollowsJobsCreatedAndDeletedWhileRunning)
+{
+    auto sim = start_simulator(0);
+    const auto kept = add_job_of_type(*sim, "kept", "sync");
+    const auto deleted = add_job_of_type(*sim, "deleted", "cloudDataGuard");
+    daemon_process d(discovering(*sim));
+    ASSERT_TRUE(d.wait_for([&] { return !job_status(d.port(), deleted).empty(); }, 15s)) << d.logs();
+
+    const auto created = add_job_of_type(*sim, "created", "migration");
+    ASSERT_TRUE(d.wait_for([&] { return events_of(d.port(), created, "job_discovered") == 1; }, 5s));
+    ASSERT_TRUE(d.wait_for([&] { return source_of(d.port(), created) == "discovery"; }, 10s));
+
+    sim->api().with_state([&](sim::world& w, auto&, auto&) { return w.remove_job(deleted); });
+    ASSERT_TRUE(d.wait_for([&] { return events_of(d.port(), deleted, "job_removed") == 1; }, 15s));
+    // Later listings and status rounds report it no more.
+    std::this_thread::sleep_for(3s);
+    EXPECT_EQ(events_of(d.port(), deleted, "job_removed"), 1u);
+    EXPECT_TRUE(api_job(d.port(), deleted).is_null());
+    EXPECT_FALSE(api_job(d.port(), kept).is_null());
+    EXPECT_EQ(events_of(d.port(), kept, "job_removed"), 0u);
+}
+
+TEST(DaemonDiscovery, AThrottledListingRemovesNothing)
+{
+    auto sim = start_simulator(0);
+    const auto a = add_job_of_type(*sim, "a", "sync");
+    const auto b = add_job_of_type(*sim, "b", "sync");
+    daemon_process d(discovering(*sim));
+    ASSERT_TRUE(d.wait_for([&] { return discovered(d, "sync") == 2.0; }, 15s)) << d.metrics();
+    ASSERT_TRUE(d.wait_for([&] { return source_of(d.port(), b) == "discovery"; }, 15s));
+
+    // b is released: the next listings leave it out (the default exclude_statuses), but none of
+    // them gets through.
+    sim->api().add_fault(*sim::parse_fault_spec("429:api=job-list,count=100000"));
+    set_status(*sim, b, "RELEASE_RESOURCE_COMPLETE");
+    std::this_thread::sleep_for(4s);
+    EXPECT_EQ(events_of(d.port(), b, "job_removed"), 0u) << kinds_of(api_events(d.port(), b));
+    EXPECT_FALSE(api_job(d.port(), b).is_null());
+    EXPECT_GT(sim->api().count("job-list"), 0u);
+
+    sim->api().clear_faults();
+    ASSERT_TRUE(d.wait_for([&] { return events_of(d.port(), b, "job_removed") == 1; }, 15s));
+    const auto removed = api_events(d.port(), b);
+    EXPECT_EQ(removed.back().detail, "unmatched");
+    EXPECT_EQ(discovered(d, "sync"), 1.0);
+    EXPECT_FALSE(api_job(d.port(), a).is_null());
+}
+
+TEST(DaemonDiscovery, MonitorsTheChildrenOfMultiTaskJobs)
+{
+    auto sim = start_simulator(0);
+    const auto parent = add_job_of_type(*sim, "multi", "sync");
+    const auto child = sim->api().with_state([&](sim::world& w, auto&, auto&) {
+        sim::job_spec spec;
+        spec.id = w.make_id();
+        spec.name = "multi-1";
+        spec.db_use_type = "sync";
+        spec.parent_id = parent;
+        sim::keyframe k;
+        k.at = w.now();
+        k.status = "INCRE_TRANSFER_FAILED";
+        k.error_message = "connection lost";
+        spec.timeline.push_back(k);
+        return w.add_job(std::move(spec));
+    });
+    daemon_process d(discovering(*sim));
+    ASSERT_TRUE(d.wait_for([&] { return discovered(d, "sync") == 2.0; }, 15s)) << d.metrics();
+    ASSERT_TRUE(d.wait_for([&] { return job_status(d.port(), child) == "INCRE_TRANSFER_FAILED"; }, 15s));
+    EXPECT_EQ(source_of(d.port(), child), "discovery");
+    EXPECT_EQ(events_of(d.port(), child, "job_discovered"), 1u);
+    const auto found = api_events(d.port(), child);
+    ASSERT_FALSE(found.empty());
+    EXPECT_EQ(found.front().detail, "sync child of " + parent);
+    EXPECT_TRUE(d.wait_for(
+        [&] {
+            return metric_value(d.metrics(), "drs_job_info", {{"job_id", child}, {"parent_id", parent}})
+                .has_value();
+        },
+        15s
+    ));
+}
+
+TEST(DaemonDiscovery, KeepsDiscoveredJobsAcrossARestartAndAReloadWithoutNewEvents)
+{
+    auto sim = start_simulator(0);
+    const auto a = add_job_of_type(*sim, "a", "sync");
+    const auto b = add_job_of_type(*sim, "b", "migration");
+    daemon_process d(discovering(*sim));
+    const auto both_polled = [&] {
+        return source_of(d.port(), a) == "discovery" && source_of(d.port(), b) == "discovery";
+    };
+    ASSERT_TRUE(d.wait_for(both_polled, 15s)) << d.logs();
+    ASSERT_TRUE(d.wait_for([&] { return http_get(d.port(), "/-/ready").status == 200; }, 15s)) << d.logs();
+    const auto discovered_events = [&] {
+        std::size_t n = 0;
+        for (const auto& e : file_events(d.state_dir()))
+            n += e.kind == "job_discovered";
+        return n;
+    };
+    EXPECT_EQ(discovered_events(), 2u);
+
+    d.signal(SIGTERM);
+    ASSERT_EQ(d.wait_exit(5s), 0);
+    d.restart();
+    // Restored from the state file and found again by the first listing: no new event.
+    ASSERT_TRUE(
+        d.wait_for([&] { return discovered(d, "sync") == 1.0 && discovered(d, "migration") == 1.0; }, 15s)
+    ) << d.logs();
+    ASSERT_TRUE(d.wait_for(both_polled, 15s)) << d.logs();
+    EXPECT_EQ(discovered_events(), 2u);
+
+    const auto reloaded_at = [&] {
+        return metric_value(d.metrics(), "drs_monitor_config_last_reload_success_timestamp_seconds")
+            .value_or(0);
+    };
+    const auto before = reloaded_at();
+    const auto pid = d.pid();
+    d.signal(SIGHUP);
+    ASSERT_TRUE(d.wait_for([&] { return reloaded_at() > before; }, 10s)) << d.logs();
+    std::this_thread::sleep_for(3s);  // rounds of the new pollers, listings included
+    EXPECT_EQ(d.pid(), pid);
+    EXPECT_TRUE(both_polled());
+    EXPECT_EQ(discovered_events(), 2u);
+    for (const auto& e : file_events(d.state_dir()))
+        EXPECT_NE(e.kind, "job_removed") << e.job_id;
+}
