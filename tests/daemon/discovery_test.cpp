@@ -127,6 +127,9 @@ TEST(DaemonDiscovery, FollowsJobsCreatedAndDeletedWhileRunning)
 
     sim->api().with_state([&](sim::world& w, auto&, auto&) { return w.remove_job(deleted); });
     ASSERT_TRUE(d.wait_for([&] { return events_of(d.port(), deleted, "job_removed") == 1; }, 15s));
+    // The status round or the listings, whichever sees it first, say why.
+    EXPECT_EQ(api_events(d.port(), deleted).back().detail.rfind("deleted", 0), 0u)
+        << api_events(d.port(), deleted).back().detail;
     // Later listings and status rounds report it no more.
     std::this_thread::sleep_for(3s);
     EXPECT_EQ(events_of(d.port(), deleted, "job_removed"), 1u);

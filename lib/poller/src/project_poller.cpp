@@ -137,8 +137,11 @@ void project_poller::impl::drop(const std::string& id, std::string_view code)
         e.kind = state::event_kind::job_removed;
         events.push_back(std::move(e));
     }
+    // A discovered job the API no longer knows was deleted: the reason its listings would give.
+    const std::string reason = roster.discovered(id) ? std::string(removed_deleted) + ", not found: "
+                                                     : "not found: ";
     for (auto& e : events)
-        e.detail = "not found: " + std::string(code);
+        e.detail = reason + std::string(code);
     emit(events);
 }
 
