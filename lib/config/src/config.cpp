@@ -94,6 +94,26 @@ bool valid_env_name(std::string_view s) noexcept
     });
 }
 
+// A duration key of a section and its value (the default when the key is absent).
+struct keyed_duration
+{
+    std::string_view key;
+    std::chrono::milliseconds value;
+};
+
+// Fails when `upper` is shorter than `lower`, at upper's key (at lower's when only lower is set).
+void require_not_shorter(const parser& p, const section& s, keyed_duration lower, keyed_duration upper)
+{
+    if (upper.value >= lower.value)
+        return;
+    const field at = s.get(upper.key) ? *s.get(upper.key) : *s.get(lower.key);
+    p.fail(
+        at.line,
+        s.child_path(upper.key),
+        "must not be shorter than " + std::string(lower.key) + " (" + format_duration(lower.value) + ")"
+    );
+}
+
 void read_retry(const parser& p, const field& f, retry_config& r)
 {
     const section s(p, f, {"max_attempts", "initial_backoff", "max_backoff", "round_budget"});
@@ -105,15 +125,7 @@ void read_retry(const parser& p, const field& f, retry_config& r)
         r.max_backoff = p.duration(*v);
     if (auto v = s.get("round_budget"))
         r.round_budget = static_cast<int>(p.integer(*v, 0, 10'000));
-    if (r.max_backoff < r.initial_backoff)
-    {
-        const field at = s.get("max_backoff") ? *s.get("max_backoff") : *s.get("initial_backoff");
-        p.fail(
-            at.line,
-            s.child_path("max_backoff"),
-            "must not be shorter than initial_backoff (" + format_duration(r.initial_backoff) + ")"
-        );
-    }
+    require_not_shorter(p, s, {"initial_backoff", r.initial_backoff}, {"max_backoff", r.max_backoff});
 }
 
 void read_throttle(const parser& p, const field& f, throttle_config& t)
@@ -123,15 +135,7 @@ void read_throttle(const parser& p, const field& f, throttle_config& t)
         t.min_backoff = p.duration(*v);
     if (auto v = s.get("max_backoff"))
         t.max_backoff = p.duration(*v);
-    if (t.max_backoff < t.min_backoff)
-    {
-        const field at = s.get("max_backoff") ? *s.get("max_backoff") : *s.get("min_backoff");
-        p.fail(
-            at.line,
-            s.child_path("max_backoff"),
-            "must not be shorter than min_backoff (" + format_duration(t.min_backoff) + ")"
-        );
-    }
+    require_not_shorter(p, s, {"min_backoff", t.min_backoff}, {"max_backoff", t.max_backoff});
 }
 
 void read_events(const parser& p, const field& f, events_config& e)

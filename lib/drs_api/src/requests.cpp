@@ -218,24 +218,17 @@ request_spec batch_struct_detail_request(
     );
 }
 
-request_spec job_list_request(std::string_view project_id, int cur_page, int per_page, db_use_type use_type)
-{
-    const json::object body{
-        {"cur_page", cur_page},
-        {"per_page", per_page},
-        {"db_use_type", to_string(use_type)}};
-    return post(api::job_list, make_path({"v3", project_id, "jobs"}), body);
-}
-
 request_spec job_list_request(
     std::string_view project_id,
-    int cur_page,
-    int per_page,
+    page_request page,
     db_use_type use_type,
     const job_list_filter& filter
 )
 {
-    json::object body{{"cur_page", cur_page}, {"per_page", per_page}, {"db_use_type", to_string(use_type)}};
+    json::object body{
+        {"cur_page", page.cur_page},
+        {"per_page", page.per_page},
+        {"db_use_type", to_string(use_type)}};
     if (!filter.engine_type.empty())
         body["engine_type"] = filter.engine_type;
     if (!filter.enterprise_project_id.empty())

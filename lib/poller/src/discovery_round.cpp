@@ -27,8 +27,7 @@ awaitable<bool> project_poller::impl::list_jobs(std::string db_use_type, selecti
         const auto page = pager.next();
         auto spec = drs_api::job_list_request(
             plan.project_id,
-            page.cur_page,
-            page.per_page,
+            {.cur_page = page.cur_page, .per_page = page.per_page},
             *use_type,
             api_filter
         );

@@ -1,7 +1,23 @@
 #include "drsmon/poller/roster.hpp"
 
 #include <algorithm>
+
 namespace drsmon::poller {
+
+namespace {
+
+// Erases `key` from an ordered container with a transparent comparator; true when it was there.
+template <class Container>
+bool erase_key(Container& c, std::string_view key)
+{
+    const auto it = c.find(key);
+    if (it == c.end())
+        return false;
+    c.erase(it);
+    return true;
+}
+
+}  // namespace
 
 job_roster::job_roster(std::vector<std::string> configured)
     : configured_(configured.begin(), configured.end())
@@ -20,14 +36,7 @@ bool job_roster::mark_gone(const std::string& id) { return gone_.insert(id).seco
 
 bool job_roster::mark_missing(const std::string& id) { return missing_.insert(id).second; }
 
-bool job_roster::clear_missing(std::string_view id)
-{
-    const auto it = missing_.find(id);
-    if (it == missing_.end())
-        return false;
-    missing_.erase(it);
-    return true;
-}
+bool job_roster::clear_missing(std::string_view id) { return erase_key(missing_, id); }
 
 std::vector<std::string> job_roster::missing_ids() const { return {missing_.begin(), missing_.end()}; }
 
@@ -57,14 +66,7 @@ void job_roster::add_discovered(const std::string& id, const std::string& parent
     discovered_[id] = parent_id;
 }
 
-bool job_roster::remove_discovered(std::string_view id)
-{
-    const auto it = discovered_.find(id);
-    if (it == discovered_.end())
-        return false;
-    discovered_.erase(it);
-    return true;
-}
+bool job_roster::remove_discovered(std::string_view id) { return erase_key(discovered_, id); }
 
 std::vector<std::string> job_roster::ids() const
 {

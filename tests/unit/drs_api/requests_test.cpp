@@ -105,7 +105,7 @@ TEST(DrsApiRequests, StructObjectTypesSpellThePathValues)
 
 TEST(DrsApiRequests, JobListSendsPagingAndDbUseType)
 {
-    const auto r = job_list_request("p1", 1, 100, db_use_type::cloud_data_guard);
+    const auto r = job_list_request("p1", {.cur_page = 1, .per_page = 100}, db_use_type::cloud_data_guard);
     EXPECT_EQ(r.which, api::job_list);
     EXPECT_EQ(r.method, "POST");
     EXPECT_EQ(r.path, "/v3/p1/jobs");
@@ -118,14 +118,14 @@ TEST(DrsApiRequests, JobListSendsTheFiltersThatAreSet)
 {
     job_list_filter f;
     EXPECT_EQ(
-        job_list_request("p1", 2, 100, db_use_type::sync, f).body,
+        job_list_request("p1", {.cur_page = 2, .per_page = 100}, db_use_type::sync, f).body,
         R"({"cur_page":2,"per_page":100,"db_use_type":"sync"})"
     );
     f.engine_type = "mysql";
     f.enterprise_project_id = "ep-1";
     f.tags = {{"env", "prod"}, {"team", "db"}};
     EXPECT_EQ(
-        job_list_request("p1", 1, 100, db_use_type::migration, f).body,
+        job_list_request("p1", {.cur_page = 1, .per_page = 100}, db_use_type::migration, f).body,
         R"({"cur_page":1,"per_page":100,"db_use_type":"migration","engine_type":"mysql",)"
         R"("enterprise_project_id":"ep-1","tags":{"env":"prod","team":"db"}})"
     );

@@ -96,9 +96,6 @@ request_spec batch_struct_detail_request(
     page_request page
 );
 
-// POST /v3/{project_id}/jobs {"cur_page":..,"per_page":..,"db_use_type":".."}.
-request_spec job_list_request(std::string_view project_id, int cur_page, int per_page, db_use_type use_type);
-
 // Optional API-side filters of the v3 job list; empty values are not sent.
 struct job_list_filter
 {
@@ -106,13 +103,13 @@ struct job_list_filter
     std::string enterprise_project_id;  // the API rejects an empty one: left out when empty
     std::map<std::string, std::string> tags;
 };
-// As above, with "engine_type", "enterprise_project_id" and "tags" (an object) when set.
+// POST /v3/{project_id}/jobs {"cur_page":..,"per_page":..,"db_use_type":".."}, with
+// "engine_type", "enterprise_project_id" and "tags" (an object) when the filter sets them.
 request_spec job_list_request(
     std::string_view project_id,
-    int cur_page,
-    int per_page,
+    page_request page,
     db_use_type use_type,
-    const job_list_filter& filter
+    const job_list_filter& filter = {}
 );
 
 // GET /v5/{project_id}/batch-async-jobs/{async_job_id}?offset=..&limit=..
