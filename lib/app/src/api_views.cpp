@@ -103,6 +103,33 @@ void write_node(json_writer& w, const state::node_metrics& n)
     w.end_object();
 }
 
+// DR health: every figure (null when not reported), the endpoints, the increment components by
+// type, the current action and the not-applicable marks (applicability keys).
+void write_dr(json_writer& w, const state::dr_state& d)
+{
+    w.key("dr");
+    w.begin_object();
+    for (const auto& [name, field] : state::dr_number_fields)
+        number(w, name, d.*field);
+    time(w, "rpo_checkpoint", d.rpo_checkpoint);
+    for (const auto& [name, field] : state::dr_flag_fields)
+        flag(w, name, d.*field);
+    for (const auto& [name, field] : state::dr_text_fields)
+        text(w, name, d.*field);
+    w.key("components");
+    w.begin_object();
+    for (const auto& [type, c] : d.components)
+    {
+        w.key(type);
+        w.begin_object();
+        text(w, "status", c.status);
+        number(w, "delay_seconds", c.delay_seconds);
+        w.end_object();
+    }
+    w.end_object();
+    w.end_object();
+}
+
 // The members only the full view has.
 void write_details(json_writer& w, const state::job_state& s)
 {
@@ -126,6 +153,7 @@ void write_details(json_writer& w, const state::job_state& s)
     text(w, "query_id", s.collect.query_id);
     w.end_object();
     write_node(w, s.node);
+    write_dr(w, s.dr);
 }
 
 std::string escape_html(std::string_view s)

@@ -86,14 +86,18 @@ poller::project_plan plan_of(const config::global_config& g, const config::proje
     }
     plan.async_jobs = p.async_jobs;
     // In the order of poller::task: status, detail, precheck, init, async, collect (whose due
-    // collections are looked for every poll interval).
+    // collections are looked for every poll interval), dr, components.
     plan.schedule.interval = {
         g.poll_interval,
         g.detail_interval,
         g.precheck_interval,
         g.init_interval,
         g.async_interval,
-        g.poll_interval};
+        g.poll_interval,
+        g.dr_interval,
+        g.components_interval};
+    plan.dr = p.dr;
+    plan.components = p.components;
     plan.schedule.jitter = g.jitter;
     plan.schedule.auth_hold = g.auth_failure_backoff;
     plan.schedule.throttle_initial = g.throttle.min_backoff;

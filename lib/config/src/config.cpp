@@ -396,6 +396,8 @@ void read_global(const parser& p, const field& f, const std::string& config_dir,
          "precheck_interval",
          "init_interval",
          "async_interval",
+         "dr_interval",
+         "components_interval",
          "batch_size",
          "max_concurrency",
          "request_timeout",
@@ -416,6 +418,8 @@ void read_global(const parser& p, const field& f, const std::string& config_dir,
         {"precheck_interval", &g.precheck_interval},
         {"init_interval", &g.init_interval},
         {"async_interval", &g.async_interval},
+        {"dr_interval", &g.dr_interval},
+        {"components_interval", &g.components_interval},
         {"request_timeout", &g.request_timeout},
         {"max_staleness", &g.max_staleness},
         {"auth_failure_backoff", &g.auth_failure_backoff},
@@ -720,7 +724,9 @@ section project_section(const parser& p, const field& f)
          "tls",
          "proxy_url",
          "jobs",
-         "async_jobs"}
+         "async_jobs",
+         "dr",
+         "components"}
     );
 }
 
@@ -783,6 +789,10 @@ project_config read_project(const parser& p, const field& f, const std::string& 
             pc.async_jobs.push_back(read_job_id(p, item, seen_async));
     if (pc.jobs.empty() && pc.async_jobs.empty())
         p.fail(f, "lists no jobs; add job IDs to jobs or async_jobs");
+    if (auto v = s.get("dr"))
+        pc.dr = p.boolean(*v);
+    if (auto v = s.get("components"))
+        pc.components = p.boolean(*v);
     return pc;
 }
 

@@ -148,6 +148,8 @@ bool project_poller::impl::task_enabled(task t) const
         return std::any_of(plan.jobs.begin(), plan.jobs.end(), [](const planned_job& j) {
             return j.collect_type.has_value();
         });
+    case task::dr: return plan.dr;
+    case task::components: return plan.components;
     default: return true;
     }
 }
@@ -245,7 +247,15 @@ awaitable<bool> project_poller::run_once()
     auto self = impl_;
     bool ok = true;
     // Order matters: async batches add jobs, status finds them, detail names them.
-    for (task t : {task::async, task::status, task::detail, task::precheck, task::init, task::collect})
+    for (task t :
+         {task::async,
+          task::status,
+          task::detail,
+          task::precheck,
+          task::init,
+          task::collect,
+          task::dr,
+          task::components})
     {
         if (!self->task_enabled(t))
             continue;

@@ -18,6 +18,8 @@ const char* to_string(task t) noexcept
     case task::init: return "init";
     case task::async: return "async";
     case task::collect: return "collect";
+    case task::dr: return "dr";
+    case task::components: return "components";
     }
     return "unknown";
 }

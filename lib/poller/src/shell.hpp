@@ -6,6 +6,7 @@
 
 #include "drsmon/asio/async.hpp"
 #include "drsmon/client/drs_client.hpp"
+#include "drsmon/poller/dr_observations.hpp"
 #include "drsmon/poller/observations.hpp"
 #include "drsmon/poller/project_poller.hpp"
 #include "drsmon/poller/roster.hpp"
@@ -85,6 +86,9 @@ struct project_poller::impl : std::enable_shared_from_this<impl>
     boost::asio::awaitable<outcome> init_round();
     boost::asio::awaitable<outcome> async_round();
     boost::asio::awaitable<outcome> collect_round();
+    boost::asio::awaitable<outcome> dr_round();
+    boost::asio::awaitable<outcome> components_round();
+    boost::asio::awaitable<outcome> actions_round();
 
     // ---- loops (project_poller.cpp)
     bool task_enabled(task t) const;

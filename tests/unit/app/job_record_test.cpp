@@ -26,7 +26,7 @@ using state::testing::full_job;
 // A field added to one of these structs changes its count: add it to full_job() (tests/unit/state/
 // fixtures.hpp), to the state file's writer and reader, to write_job (api_views.cpp) and, when it
 // is a number, to the metrics renderer, then to the expectations below.
-static_assert(boost::pfr::tuple_size_v<state::job_state> == 17);
+static_assert(boost::pfr::tuple_size_v<state::job_state> == 18);
 static_assert(boost::pfr::tuple_size_v<state::job_metadata> == 8);
 static_assert(boost::pfr::tuple_size_v<state::precheck_state> == 6);
 static_assert(boost::pfr::tuple_size_v<state::precheck_item> == 3);
@@ -34,6 +34,8 @@ static_assert(boost::pfr::tuple_size_v<state::init_object> == 5);
 static_assert(boost::pfr::tuple_size_v<state::node_metrics> == 8);
 static_assert(boost::pfr::tuple_size_v<state::collect_state> == 3);
 static_assert(boost::pfr::tuple_size_v<state::api_error_state> == 2);
+static_assert(boost::pfr::tuple_size_v<state::dr_state> == 22);
+static_assert(boost::pfr::tuple_size_v<state::component_state> == 2);
 
 // The indexes of the fields of `v` that still hold their default value.
 template <class T>
@@ -69,6 +71,8 @@ TEST(JobRecord, TheFixtureSetsEveryField)
     EXPECT_EQ(default_fields(s.node), std::vector<std::size_t>{});
     EXPECT_EQ(default_fields(s.collect), std::vector<std::size_t>{});
     EXPECT_EQ(default_fields(s.api_error), std::vector<std::size_t>{});
+    EXPECT_EQ(default_fields(s.dr), std::vector<std::size_t>{});
+    EXPECT_EQ(default_fields(s.dr.components.find("capture")->second), std::vector<std::size_t>{});
 }
 
 TEST(JobRecord, TheStateFileReadsBackEveryField)
@@ -110,7 +114,18 @@ TEST(JobRecord, TheApiShowsEveryFieldWithItsValue)
         "node": {"cpu_ratio": 0.31, "memory_ratio": 0.62, "apply_rows_per_second": 1500,
                  "apply_transactions_per_second": 120,
                  "network_receive_bytes_per_second": 1000000, "network_transmit_bytes_per_second": 2000000,
-                 "disk_read_bytes_per_second": 300000, "disk_write_bytes_per_second": 400000}
+                 "disk_read_bytes_per_second": 300000, "disk_write_bytes_per_second": 400000},
+        "dr": {"rpo_seconds": 12, "rto_seconds": 4, "source_delay_seconds": 3, "target_delay_seconds": 9,
+               "source_rows_per_second": 1520, "target_rows_per_second": 1498.5, "source_io": 35,
+               "target_io": 41, "cpu_ratio": 0.37, "memory_used_bytes": 2147483648,
+               "volume_used_bytes": 21474836480, "node_memory_bytes": 8589934592,
+               "node_volume_bytes": 107374182400, "bandwidth": 12.5, "migration_bytes_per_second": 65536,
+               "rpo_checkpoint": "2023-11-14T22:14:00.000Z", "source_up": true, "target_up": false,
+               "current_action": "SWITCH_OVER",
+               "dr_not_applicable": "sync|FULL_INCR_TRANS|FULL_TRANSFER_STARTED",
+               "components_not_applicable": "sync|FULL_INCR_TRANS|CONFIGURATION",
+               "components": {"apply": {"status": "STOPPED", "delay_seconds": null},
+                              "capture": {"status": "STARTED", "delay_seconds": 2}}}
     })");
     EXPECT_EQ(json::parse(*text), expected) << *text;
 }

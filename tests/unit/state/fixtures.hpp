@@ -82,7 +82,9 @@ inline job_state full_job()
     s.dr.components["capture"] = component_state{"STARTED", 2};
     s.dr.components["apply"] = component_state{"STOPPED", std::nullopt};
     s.dr.current_action = "SWITCH_OVER";
-    s.dr.components_not_applicable = "";
+    // Marks from earlier phases (a record test sets every field; they do not match the status).
+    s.dr.dr_not_applicable = "sync|FULL_INCR_TRANS|FULL_TRANSFER_STARTED";
+    s.dr.components_not_applicable = "sync|FULL_INCR_TRANS|CONFIGURATION";
     s.collect.query_id = "q-123";
     s.api_error.code = "DRS.M00289";
     s.api_error.message_short = "job not found in batch";
