@@ -54,6 +54,8 @@ state::dr_state with_monitor(state::dr_state d, const std::optional<drs_api::dr_
     d.volume_used_bytes = v.volume_used_bytes;
     d.node_memory_bytes = v.node_memory_bytes;
     d.node_volume_bytes = v.node_volume_bytes;
+    d.transferred_bytes = v.transferred_bytes;
+    d.transferred_rows = v.transferred_rows;
     d.bandwidth = v.bandwidth;
     d.migration_bytes_per_second = v.migration_bytes_per_second;
     return d;

@@ -77,6 +77,8 @@ inline job_state full_job()
     s.dr.volume_used_bytes = 20.0 * 1024 * 1024 * 1024;
     s.dr.node_memory_bytes = 8192.0 * 1024 * 1024;
     s.dr.node_volume_bytes = 100.0 * 1024 * 1024 * 1024;
+    s.dr.transferred_bytes = 512.0 * 1024 * 1024;
+    s.dr.transferred_rows = 1048576;
     s.dr.bandwidth = 12.5;
     s.dr.migration_bytes_per_second = 65536;
     s.dr.components["capture"] = component_state{"STARTED", 2};

@@ -41,6 +41,8 @@ struct dr_state
     std::optional<double> volume_used_bytes;
     std::optional<double> node_memory_bytes;
     std::optional<double> node_volume_bytes;
+    std::optional<double> transferred_bytes;
+    std::optional<double> transferred_rows;
     std::optional<double> bandwidth;
     std::optional<double> migration_bytes_per_second;
 
@@ -73,6 +75,8 @@ inline constexpr std::pair<std::string_view, std::optional<double> dr_state::*> 
     {"volume_used_bytes", &dr_state::volume_used_bytes},
     {"node_memory_bytes", &dr_state::node_memory_bytes},
     {"node_volume_bytes", &dr_state::node_volume_bytes},
+    {"transferred_bytes", &dr_state::transferred_bytes},
+    {"transferred_rows", &dr_state::transferred_rows},
     {"bandwidth", &dr_state::bandwidth},
     {"migration_bytes_per_second", &dr_state::migration_bytes_per_second},
 };
