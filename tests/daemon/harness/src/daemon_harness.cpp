@@ -584,6 +584,13 @@ void daemon_process::write_files(const daemon_options& o)
     y << "    async_jobs:" << (o.async_jobs.empty() ? " []" : "") << "\n";
     for (const auto& j : o.async_jobs)
         y << "      - " << yaml_quote(j) << "\n";
+    {
+        std::istringstream extra(o.project_extra_yaml);
+        std::string line;
+        while (std::getline(extra, line))
+            if (!line.empty())
+                y << "    " << line << "\n";
+    }
     write_file(config_path(), y.str());
 }
 

@@ -27,6 +27,11 @@ enum class event_kind
     collect_status_changed,
     job_stale,
     job_fresh,
+    endpoint_down,             // a DR link's endpoint stopped being normal (detail side=source|target)
+    endpoint_up,               // it is normal again
+    component_status_changed,  // an increment component's status changed (detail component=...)
+    action_started,            // a current action (e.g. SWITCH_OVER) began
+    action_ended,              // it is no longer reported
 };
 
 inline constexpr event_kind all_event_kinds[] = {
@@ -44,6 +49,11 @@ inline constexpr event_kind all_event_kinds[] = {
     event_kind::collect_status_changed,
     event_kind::job_stale,
     event_kind::job_fresh,
+    event_kind::endpoint_down,
+    event_kind::endpoint_up,
+    event_kind::component_status_changed,
+    event_kind::action_started,
+    event_kind::action_ended,
 };
 
 // The snake_case label of a kind ("status_changed"), used in logs, JSON and metric labels.

@@ -67,6 +67,7 @@ struct daemon_options
     std::string ca_file;  // default: tests/data/tls/ca.pem
     bool insecure_skip_verify = false;
     std::string global_extra_yaml;     // extra lines under global: (indented by the harness)
+    std::string project_extra_yaml;    // extra keys of the project (e.g. "components: false"), one a line
     std::string poll_interval = "1s";  // all intervals default to this for fast tests
     std::vector<std::string> extra_args;
     std::map<std::string, std::string> env;
