@@ -171,6 +171,8 @@ TEST_P(ParseBatchRpoRtoItem, ReadsTheDelayDefensively)
     }
 }
 
+// clang-format 14 joins this table into one line (the template argument of case_name); laid out by hand.
+// clang-format off
 INSTANTIATE_TEST_SUITE_P(
     Shapes,
     ParseBatchRpoRtoItem,
@@ -191,6 +193,7 @@ INSTANTIATE_TEST_SUITE_P(
     ),
     case_name<rpo_item_case>
 );
+// clang-format on
 
 TEST(ParseBatchRpoRto, ReadsTheTimeAsUtcWithOrWithoutAnOffsetOrAsEpochMilliseconds)
 {
@@ -312,6 +315,8 @@ TEST_P(ParseDrMonitoringItem, ReadsEitherSpellingAndEveryValueForm)
     EXPECT_EQ(j.monitor->source.delay_seconds, c.src_delay) << c.name;
 }
 
+// clang-format 14 joins this table into one line (the template argument of case_name); laid out by hand.
+// clang-format off
 INSTANTIATE_TEST_SUITE_P(
     Shapes,
     ParseDrMonitoringItem,
@@ -374,6 +379,7 @@ INSTANTIATE_TEST_SUITE_P(
     ),
     case_name<monitor_case>
 );
+// clang-format on
 
 TEST(ParseDrMonitoring, NegativeSizesAndRatesAreAbsent)
 {
