@@ -61,6 +61,8 @@ TEST(DaemonLifecycle, ReportsEveryTransitionOfAJobExactlyOnce)
     });
     auto o = options_for(*sim, {id});
     o.poll_interval = "500ms";
+    // Status transitions only: the DR health reads make events of their own (dr_health_test.cpp).
+    o.project_extra_yaml = "dr: false\ncomponents: false";
     daemon_process d(o);
     const auto port = d.port();
 
@@ -139,7 +141,10 @@ TEST(DaemonLifecycle, ReportsATransitionMissedWhileKilledOnceAfterTheRestart)
     auto sim = start_simulator(0);
     const auto a = add_pinned_job(*sim, "restart-a", "INCRE_TRANSFER_STARTED");
     const auto b = add_pinned_job(*sim, "restart-b", "FULL_TRANSFER_STARTED");
-    daemon_process d(options_for(*sim, {a, b}));
+    auto o = options_for(*sim, {a, b});
+    // Status transitions only: the DR health reads make events of their own (dr_health_test.cpp).
+    o.project_extra_yaml = "dr: false\ncomponents: false";
+    daemon_process d(o);
     const auto port = d.port();
     ASSERT_TRUE(d.wait_for([&] { return http_get(port, "/-/ready").status == 200; }, 10s)) << d.logs();
     set_status(*sim, b, "FULL_TRANSFER_COMPLETE");

@@ -55,6 +55,8 @@ global:
   precheck_interval: 1s
   init_interval: 1s
   async_interval: 2s
+  dr_interval: 1s
+  components_interval: 1s
   max_staleness: 30s
   state_dir: $work/state
 projects:

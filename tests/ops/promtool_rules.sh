@@ -11,7 +11,7 @@ command -v jq >/dev/null || fail "jq is required (scripts/deps)"
 cd "$src/config/prometheus"
 
 out=$(promtool check rules alerts.yml rules.yml 2>&1) || fail "$out"
-grep -q 'SUCCESS: 13 rules found' <<<"$out" || fail "alerts.yml: $out"
+grep -q 'SUCCESS: 18 rules found' <<<"$out" || fail "alerts.yml: $out"
 lint=$(promtool check rules --lint=all --lint-fatal alerts.yml rules.yml 2>&1) || fail "lint: $lint"
 echo "$out"
 
@@ -23,10 +23,11 @@ for a in "${alerts[@]}"; do
     grep -q "alertname: $a\$\|alertname: $a," tests/*.yml || fail "no unit test for $a"
 done
 for want in DrsJobFailed DrsReplicationDelayHigh DrsJobStalled DrsPrecheckFailed DrsMonitorApiErrors \
-    DrsDataStale DrsMonitorDown DrsMonitorAbsent DrsApiThrottled DrsAuthFailing DrsTokenExpiringSoon DrsDiscoveryFailing DrsJobNotFound; do
+    DrsDataStale DrsMonitorDown DrsMonitorAbsent DrsApiThrottled DrsAuthFailing DrsTokenExpiringSoon \
+    DrsDiscoveryFailing DrsJobNotFound DrsRpoHigh DrsRtoHigh DrsEndpointDown DrsComponentStopped DrsSwitchoverInProgress; do
     printf '%s\n' "${alerts[@]}" | grep -qx "$want" || fail "alert $want is missing"
 done
-n_sev=$(grep -c '^ *severity: \(critical\|warning\)$' alerts.yml)
+n_sev=$(grep -c '^ *severity: \(critical\|warning\|info\)$' alerts.yml)
 n_sum=$(grep -c '^ *summary: ' alerts.yml)
 n_desc=$(grep -c '^ *description: ' alerts.yml)
 [ "$n_sev" = ${#alerts[@]} ] && [ "$n_sum" = ${#alerts[@]} ] && [ "$n_desc" = ${#alerts[@]} ] ||

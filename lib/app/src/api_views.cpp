@@ -99,6 +99,28 @@ void write_init(json_writer& w, const state::shared_flat_map<state::init_object>
     });
 }
 
+// DR health: every figure (null when not reported), the endpoints, the increment components by
+// type, the current action and the not-applicable marks (applicability keys).
+void write_dr(json_writer& w, const state::dr_state& d)
+{
+    object(w, "dr", [&] {
+        for (const auto& [name, field] : state::dr_number_fields)
+            number(w, name, d.*field);
+        time(w, "rpo_checkpoint", d.rpo_checkpoint);
+        for (const auto& [name, field] : state::dr_flag_fields)
+            flag(w, name, d.*field);
+        for (const auto& [name, field] : state::dr_text_fields)
+            text(w, name, d.*field);
+        object(w, "components", [&] {
+            for (const auto& [type, c] : d.components)
+                object(w, type, [&] {
+                    text(w, "status", c.status);
+                    number(w, "delay_seconds", c.delay_seconds);
+                });
+        });
+    });
+}
+
 // The members only the full view has.
 void write_details(json_writer& w, const state::job_state& s)
 {
@@ -121,6 +143,7 @@ void write_details(json_writer& w, const state::job_state& s)
         for (const auto& [name, field] : state::node_metric_fields)
             number(w, name, s.node.*field);
     });
+    write_dr(w, s.dr);
 }
 
 std::string escape_html(std::string_view s)

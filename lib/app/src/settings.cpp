@@ -100,7 +100,7 @@ poller::project_plan plan_of(const config::global_config& g, const config::proje
         plan.discovery = std::move(d);
     }
     // In the order of poller::task: status, detail, precheck, init, async, collect (whose due
-    // collections are looked for every poll interval), discovery.
+    // collections are looked for every poll interval), discovery, dr, components.
     plan.schedule.interval = {
         g.poll_interval,
         g.detail_interval,
@@ -108,7 +108,11 @@ poller::project_plan plan_of(const config::global_config& g, const config::proje
         g.init_interval,
         g.async_interval,
         g.poll_interval,
-        p.discovery.interval};
+        p.discovery.interval,
+        g.dr_interval,
+        g.components_interval};
+    plan.dr = p.dr;
+    plan.components = p.components;
     plan.schedule.jitter = g.jitter;
     plan.schedule.auth_hold = g.auth_failure_backoff;
     plan.schedule.throttle_initial = g.throttle.min_backoff;

@@ -162,6 +162,8 @@ void read_global(const parser& p, const field& f, const std::string& config_dir,
          "precheck_interval",
          "init_interval",
          "async_interval",
+         "dr_interval",
+         "components_interval",
          "batch_size",
          "max_concurrency",
          "request_timeout",
@@ -182,6 +184,8 @@ void read_global(const parser& p, const field& f, const std::string& config_dir,
         {"precheck_interval", &g.precheck_interval},
         {"init_interval", &g.init_interval},
         {"async_interval", &g.async_interval},
+        {"dr_interval", &g.dr_interval},
+        {"components_interval", &g.components_interval},
         {"request_timeout", &g.request_timeout},
         {"max_staleness", &g.max_staleness},
         {"auth_failure_backoff", &g.auth_failure_backoff},
@@ -469,7 +473,9 @@ section project_section(const parser& p, const field& f)
          "proxy_url",
          "jobs",
          "async_jobs",
-         "discovery"}
+         "discovery",
+         "dr",
+         "components"}
     );
 }
 
@@ -534,6 +540,10 @@ project_config read_project(const parser& p, const field& f, const std::string& 
         pc.discovery = read_discovery(p, *v);
     if (pc.jobs.empty() && pc.async_jobs.empty() && !pc.discovery.enabled)
         p.fail(f, "lists no jobs; add job IDs to jobs or async_jobs, or enable discovery");
+    if (auto v = s.get("dr"))
+        pc.dr = p.boolean(*v);
+    if (auto v = s.get("components"))
+        pc.components = p.boolean(*v);
     return pc;
 }
 

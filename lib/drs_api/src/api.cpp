@@ -16,6 +16,10 @@ const char* api_name(api which) noexcept
     case api::async_job_detail: return "batch-async-jobs";
     case api::db_objects_collect: return "db-objects-collect";
     case api::collection_status: return "collection-status";
+    case api::batch_rpo_rto: return "batch-rpo-and-rto";
+    case api::dr_monitoring: return "disaster-recovery-monitoring-data";
+    case api::increment_components: return "increment-components-detail";
+    case api::job_actions: return "actions";
     }
     return "unknown";
 }

@@ -240,6 +240,8 @@ bool is_not_found_code(std::string_view code) noexcept
     return code == "DRS.M00289" || code == "DRS.M05003" || code == "DRS.M05004" || code == "DRS.10000010";
 }
 
+bool is_not_applicable_code(std::string_view code) noexcept { return code == "DRS.M00304"; }
+
 std::optional<std::string> whole_batch_not_found(std::string_view body)
 {
     unsigned char buffer[2048];

@@ -58,4 +58,20 @@ void read_list(
     });
 }
 
+// The shape shared by the v3 batch APIs: {"count": n, "results": [item...]}; read_item(reader&,
+// item, item_at) reads one element of results, which is required.
+template <class Response, class ReadItem>
+core::result<Response> read_batch(api which, std::string_view body, ReadItem read_item)
+{
+    return read_document<Response>(which, body, [&](reader& r, const json::object& root) {
+        Response out;
+        out.count = reader::integer(root, "count");
+        const auto read = [&](const json::object& item, const jpath& item_at) {
+            return read_item(r, item, item_at);
+        };
+        read_list(r, root, "results", root_path, out.results, read, list_presence::required);
+        return out;
+    });
+}
+
 }  // namespace drsmon::drs_api::detail

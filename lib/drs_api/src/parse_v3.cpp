@@ -129,21 +129,6 @@ struct_detail_entry read_struct_detail_entry(const json::object& v, const jpath&
         reader::text(v, "dst_TB")};
 }
 
-// The shape shared by the v3 batch APIs: {"count": n, "results": [item...]}.
-template <class Response, class ReadItem>
-core::result<Response> read_batch(api which, std::string_view body, ReadItem read_item)
-{
-    return read_document<Response>(which, body, [&](reader& r, const json::object& root) {
-        Response out;
-        out.count = reader::integer(root, "count");
-        const auto read = [&](const json::object& item, const jpath& item_at) {
-            return read_item(r, item, item_at);
-        };
-        read_list(r, root, "results", root_path, out.results, read, list_presence::required);
-        return out;
-    });
-}
-
 }  // namespace
 
 core::result<batch_status_response> parse_batch_status(std::string_view body)

@@ -287,4 +287,34 @@ request_spec collection_status_request(
         {}};
 }
 
+request_spec batch_rpo_rto_request(std::string_view project_id, std::span<const std::string> job_ids)
+{
+    return jobs_only(api::batch_rpo_rto, project_id, "batch-rpo-and-rto", job_ids);
+}
+
+request_spec dr_monitoring_request(std::string_view project_id, std::span<const std::string> job_ids)
+{
+    return jobs_only(api::dr_monitoring, project_id, "disaster-recovery-monitoring-data", job_ids);
+}
+
+request_spec increment_components_request(std::string_view project_id, std::string_view job_id)
+{
+    return request_spec{
+        api::increment_components,
+        "GET",
+        make_path({"v5", project_id, "jobs", job_id, "increment-components-detail"}),
+        {},
+        {}};
+}
+
+request_spec job_actions_request(std::string_view project_id, std::string_view job_id)
+{
+    return request_spec{
+        api::job_actions,
+        "GET",
+        make_path({"v5", project_id, "jobs", job_id, "actions"}),
+        {},
+        {}};
+}
+
 }  // namespace drsmon::drs_api

@@ -2,6 +2,8 @@
 #include "drsmon/metrics/job_collector.hpp"
 #include "drsmon/state/cadence.hpp"
 
+#include "job_format.hpp"
+
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -9,6 +11,8 @@
 #include <string_view>
 
 namespace drsmon::metrics {
+
+using namespace detail;
 
 namespace {
 
@@ -21,7 +25,7 @@ struct family_spec
     const char* help;
 };
 
-// Declaration order is exposition order; `family` below indexes it.
+// Declaration order is exposition order; `family` (job_format.hpp) indexes it.
 const family_spec specs[] = {
     {"drs_job_info",
      "gauge",
@@ -124,6 +128,71 @@ const family_spec specs[] = {
     {"drs_job_objects_collect_last_success_timestamp_seconds",
      "gauge",
      "When a database-object collection last succeeded (v5 db-objects/collection-status status = success)."},
+    {"drs_job_rpo_seconds",
+     "gauge",
+     "Recovery point objective of a DR job in seconds (v3 batch-rpo-and-rto rpo_info.delay); absent when not "
+     "reported (-1, empty) or not a DR job."},
+    {"drs_job_rto_seconds",
+     "gauge",
+     "Recovery time objective of a DR job in seconds (v3 batch-rpo-and-rto rto_info.delay)."},
+    {"drs_job_rpo_checkpoint_timestamp_seconds",
+     "gauge",
+     "Time of the RPO check point (v3 batch-rpo-and-rto rpo_info.time, yyyy-MM-dd HH:mm:ss taken as UTC)."},
+    {"drs_job_endpoint_up",
+     "gauge",
+     "1 when the DR link's source or target endpoint is normal, else 0 (v3 disaster-recovery-monitoring-data "
+     "data_guard_minitor.src_normal / dst_normal)."},
+    {"drs_job_dr_delay_seconds",
+     "gauge",
+     "Delay of the DR link at the source or target side in seconds (data_guard_minitor.sr_delay / "
+     "dst_delay)."},
+    {"drs_job_dr_rows_per_second",
+     "gauge",
+     "Rows per second at the source or target side of the DR link (data_guard_minitor.src_rps / dst_rps)."},
+    {"drs_job_dr_io",
+     "gauge",
+     "I/O figure at the source or target side of the DR link, as the API reports it without a documented "
+     "unit "
+     "(data_guard_minitor.src_io / dst_io)."},
+    {"drs_job_dr_node_cpu_ratio",
+     "gauge",
+     "CPU utilisation 0..1 of the DR link's node (data_guard_minitor.cpuUsed_percent / 100)."},
+    {"drs_job_dr_memory_used_bytes",
+     "gauge",
+     "Memory used by the DR link's node in bytes (data_guard_minitor.mem_used_inMB x 2^20)."},
+    {"drs_job_dr_node_memory_bytes",
+     "gauge",
+     "Memory of the DR link's node in bytes (data_guard_minitor.node_mem_inMB x 2^20)."},
+    {"drs_job_dr_volume_used_bytes",
+     "gauge",
+     "Disk used by the DR link's node in bytes (data_guard_minitor.volume_used_inGB x 2^30)."},
+    {"drs_job_dr_node_volume_bytes",
+     "gauge",
+     "Disk of the DR link's node in bytes (data_guard_minitor.node_volume_inGB x 2^30)."},
+    {"drs_job_dr_transferred_bytes",
+     "gauge",
+     "Data transferred by the DR link in bytes (data_guard_minitor.trans_inMB x 2^20)."},
+    {"drs_job_dr_transferred_rows",
+     "gauge",
+     "Rows transferred by the DR link (data_guard_minitor.trans_lines)."},
+    {"drs_job_dr_bandwidth",
+     "gauge",
+     "Bandwidth figure of the DR link as the API reports it, without a documented unit "
+     "(data_guard_minitor.bandwidth)."},
+    {"drs_job_dr_migration_bytes_per_second",
+     "gauge",
+     "Transfer rate of the DR link in bytes/s (data_guard_minitor.migration_bytes_per_second)."},
+    {"drs_job_component_status",
+     "gauge",
+     "Status of an incremental component (capture, apply) as a state set: STARTED, STARTING, STOPPED, "
+     "STOPPING (and any other reported value), 1 for the current one (v5 increment-components-detail)."},
+    {"drs_job_component_delay_seconds",
+     "gauge",
+     "Delay of an incremental component in seconds (v5 increment-components-detail delay); absent when -1."},
+    {"drs_job_current_action",
+     "gauge",
+     "1 while an action such as a switch-over (SWITCH_OVER) runs on the job; absent when none "
+     "(v5 actions current_action)."},
     {"drs_async_batch_jobs",
      "gauge",
      "Jobs known to belong to an asynchronous creation batch (v5 batch-async-jobs/{async_job_id} jobs[])."},
@@ -137,44 +206,6 @@ const family_spec specs[] = {
      "every poll_interval; finished: status every finished_interval)."},
 };
 
-enum family : std::size_t
-{
-    f_info,
-    f_status,
-    f_failed,
-    f_progress,
-    f_phase_progress,
-    f_delay,
-    f_remaining,
-    f_created,
-    f_status_last_change,
-    f_last_refresh,
-    f_status_changes,
-    f_stale,
-    f_api_error,
-    f_precheck_complete,
-    f_precheck_passed,
-    f_precheck_passed_ratio,
-    f_precheck_items,
-    f_precheck_item_not_passed,
-    f_init_objects,
-    f_init_complete,
-    f_init_detail_objects,
-    f_node_cpu,
-    f_node_memory,
-    f_apply_rows,
-    f_apply_transactions,
-    f_network_receive,
-    f_network_transmit,
-    f_disk_read,
-    f_disk_write,
-    f_collect_status,
-    f_collect_last_success,
-    f_async_batch_jobs,
-    f_monitor_jobs,
-    f_monitor_jobs_by_cadence,
-    f_count
-};
 static_assert(f_count == job_collector::family_count);
 static_assert(std::size(specs) == job_collector::family_count);
 
@@ -224,15 +255,6 @@ void append_escaped(std::string& out, std::string_view v)
     });
 }
 
-void append_label(std::string& out, std::string_view name, std::string_view value)
-{
-    out += ',';
-    out += name;
-    out += "=\"";
-    append_escaped(out, value);
-    out += '"';
-}
-
 // The value as prometheus-cpp's serializer writes it (%.16g): the same text as before this
 // renderer existed, and exact for integers below 10^15, which take the integer path.
 void append_value(std::string& out, double v)
@@ -257,9 +279,18 @@ std::string_view lower_result(std::string_view raw, std::string& scratch)
 
 }  // namespace
 
-namespace {
+namespace detail {
 
-// Appends `} value\n`; non-finite values never get here (see sample()).
+void append_label(std::string& out, std::string_view name, std::string_view value)
+{
+    out += ',';
+    out += name;
+    out += "=\"";
+    append_escaped(out, value);
+    out += '"';
+}
+
+// Non-finite values never get here (see sample()).
 void line_end(std::string& out, double v)
 {
     out += "} ";
@@ -267,7 +298,7 @@ void line_end(std::string& out, double v)
     out += '\n';
 }
 
-}  // namespace
+}  // namespace detail
 
 job_collector::job_collector(
     const state::store& store,
@@ -539,6 +570,7 @@ void job_collector::pass::render_job(const state::job_key& key, const state::job
             labelled(f_collect_status, "status", st, s.collect.status == st ? 1 : 0);
     if (s.collect.last_success)
         sample(f_collect_last_success, core::to_unix_seconds(*s.collect.last_success));
+    render_dr(s.dr);
 }
 
 void job_collector::recycle(std::vector<std::string> buffers) const

@@ -202,6 +202,8 @@ bool project_poller::impl::task_enabled(task t) const
         return std::any_of(plan.jobs.begin(), plan.jobs.end(), [](const planned_job& j) {
             return j.collect_type.has_value();
         });
+    case task::dr: return plan.dr;
+    case task::components: return plan.components;
     default: return true;
     }
 }
@@ -306,7 +308,9 @@ awaitable<bool> project_poller::run_once()
           task::detail,
           task::precheck,
           task::init,
-          task::collect})
+          task::collect,
+          task::dr,
+          task::components})
     {
         if (!self->task_enabled(t))
             continue;

@@ -1,3 +1,5 @@
+#include "drsmon/drs_api/dr_parse.hpp"
+#include "drsmon/drs_api/errors.hpp"
 #include "drsmon/drs_api/parse.hpp"
 #include "drsmon/drs_api/requests.hpp"
 #include "drsmon/poller/rules.hpp"
@@ -89,7 +91,10 @@ awaitable<outcome> project_poller::impl::detail_round()
     auto ids = roster.ids();
     for (auto& id : roster.missing_ids())
         ids.push_back(std::move(id));
-    co_return co_await batch_round(task::detail, detail_observation, std::move(ids));
+    auto result = co_await batch_round(task::detail, detail_observation, std::move(ids));
+    if (plan.dr && !stopping)
+        result = worst(result, co_await actions_round());
+    co_return result;
 }
 
 awaitable<outcome> project_poller::impl::precheck_round()
@@ -257,6 +262,78 @@ awaitable<outcome> project_poller::impl::collect_round()
     co_return result;
 }
 
+// RPO/RTO for the DR jobs past initialisation, then the DR monitoring for those of them that the
+// first answer did not mark as not applicable.
+awaitable<outcome> project_poller::impl::dr_round()
+{
+    auto ids = ids_where(wants_dr);
+    auto rpo_ids = ids;
+    auto result = co_await batch_round(task::dr, rpo_rto_observation, std::move(rpo_ids));
+    if (stopping)
+        co_return result;
+    std::vector<std::string> monitor_ids;
+    for (auto& id : ids)
+        if (const auto* s = store.find(plan.project, id); s && wants_dr(*s))
+            monitor_ids.push_back(std::move(id));
+    co_return worst(result, co_await batch_round(task::dr, dr_monitor_observation, std::move(monitor_ids)));
+}
+
+// One GET per job in an incremental phase. DRS.M00304 (not applicable) is an answer, not a
+// failure: the job is marked and not asked again until its type or phase changes.
+awaitable<outcome> project_poller::impl::components_round()
+{
+    outcome result = outcome::ok;
+    for (const auto& id : ids_where(wants_components))
+    {
+        if (stopping)
+            break;
+        const auto answer = co_await fetch(
+            drs_api::increment_components_request(plan.project_id, id),
+            &drs_api::parse_increment_components
+        );
+        if (roster.gone(id) || !store.find(plan.project, id))
+            continue;
+        auto s = current(id);
+        if (!answer && drs_api::is_not_applicable_code(answer.error().service_code))
+            apply_components_not_applicable(s);
+        else if (settle(task::components, answer, result))
+            apply_components(s, *answer, clock.now());
+        else if (result == outcome::auth_failed)
+            break;
+        else
+            continue;
+        commit(id, std::move(s));
+    }
+    co_return result;
+}
+
+// The current action of each DR job (a switch-over), at the detail cadence.
+awaitable<outcome> project_poller::impl::actions_round()
+{
+    outcome result = outcome::ok;
+    for (const auto& id : ids_where(wants_actions))
+    {
+        if (stopping)
+            break;
+        const auto answer = co_await fetch(
+            drs_api::job_actions_request(plan.project_id, id),
+            &drs_api::parse_job_actions
+        );
+        if (roster.gone(id) || !store.find(plan.project, id))
+            continue;
+        if (!settle(task::detail, answer, result))
+        {
+            if (result == outcome::auth_failed)
+                break;
+            continue;
+        }
+        auto s = current(id);
+        apply_actions(s, *answer, clock.now());
+        commit(id, std::move(s));
+    }
+    co_return result;
+}
+
 awaitable<outcome> project_poller::impl::round(task t)
 {
     client.begin_round();
@@ -269,6 +346,8 @@ awaitable<outcome> project_poller::impl::round(task t)
     case task::async: co_return co_await async_round();
     case task::collect: co_return co_await collect_round();
     case task::discovery: co_return co_await discovery_round();
+    case task::dr: co_return co_await dr_round();
+    case task::components: co_return co_await components_round();
     }
     co_return outcome::failed;
 }

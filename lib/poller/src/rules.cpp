@@ -1,3 +1,4 @@
+#include "drsmon/core/text.hpp"
 #include "drsmon/drs_api/errors.hpp"
 #include "drsmon/poller/rules.hpp"
 #include "drsmon/state/cadence.hpp"
@@ -50,6 +51,88 @@ bool status_due(
     if (state::cadence_of(s) == state::cadence::finished)
         return !within(s.last_refresh);
     return true;
+}
+
+std::string applicability_key(const state::job_state& s)
+{
+    return s.metadata.db_use_type + '|' + s.metadata.task_type + '|' + s.status;
+}
+
+bool same_applicability(const state::job_state& s, std::string_view key) noexcept
+{
+    // applicability_key(s) == key, piece by piece at the key's fixed offsets.
+    const std::string_view parts[] = {s.metadata.db_use_type, s.metadata.task_type, s.status};
+    std::size_t at = 0;
+    for (std::size_t i = 0; i < std::size(parts); ++i)
+    {
+        if (i > 0)
+        {
+            if (at >= key.size() || key[at] != '|')
+                return false;
+            ++at;
+        }
+        if (key.substr(at, parts[i].size()) != parts[i])
+            return false;
+        at += parts[i].size();
+    }
+    return at == key.size();
+}
+
+bool is_dr_job(const state::job_state& s) noexcept
+{
+    return s.metadata.db_use_type == "cloudDataGuard" || core::iequals(s.metadata.task_type, "DR");
+}
+
+namespace {
+
+// Before or during DR initialisation, or released: RPO and DR monitoring have nothing to say.
+bool before_or_after_dr(std::string_view status) noexcept
+{
+    static constexpr std::string_view early[] = {
+        "",
+        "CREATING",
+        "CREATE_FAILED",
+        "CONFIGURATION",
+        "STARTJOBING",
+        "WAITING_FOR_START",
+        "START_JOB_FAILED",
+        "FULL_TRANSFER_STARTED",
+        "FULL_TRANSFER_FAILED",
+    };
+    for (auto e : early)
+    {
+        if (status == e)
+            return true;
+    }
+    return status.starts_with("RELEASE_RESOURCE_") || drs_api::is_terminal_status(status);
+}
+
+bool paused(std::string_view status) noexcept { return status == "PAUSING" || status == "PAUSEING"; }
+
+}  // namespace
+
+bool wants_dr(const state::job_state& s) noexcept
+{
+    if (!is_dr_job(s) || before_or_after_dr(s.status))
+        return false;
+    return s.dr.dr_not_applicable.empty() || !same_applicability(s, s.dr.dr_not_applicable);
+}
+
+bool wants_components(const state::job_state& s) noexcept
+{
+    const bool incremental = s.status == "INCRE_TRANSFER_STARTED" || s.status == "INCRE_TRANSFER_FAILED" ||
+                             (paused(s.status) && s.delay_seconds.has_value());
+    if (!incremental)
+        return false;
+    return s.dr.components_not_applicable.empty() || !same_applicability(s, s.dr.components_not_applicable);
+}
+
+bool wants_actions(const state::job_state& s) noexcept
+{
+    if (!s.dr.current_action.empty())
+        return true;
+    return is_dr_job(s) && !s.status.empty() && s.status != "CONFIGURATION" && s.status != "CREATING" &&
+           !drs_api::is_terminal_status(s.status) && !s.status.starts_with("RELEASE_RESOURCE_");
 }
 
 std::optional<drs_api::struct_object_type> detail_type(std::string_view lowered) noexcept

@@ -19,6 +19,8 @@ const char* to_string(task t) noexcept
     case task::async: return "async";
     case task::collect: return "collect";
     case task::discovery: return "discovery";
+    case task::dr: return "dr";
+    case task::components: return "components";
     }
     return "unknown";
 }

@@ -6,6 +6,7 @@
 
 #include "drsmon/asio/async.hpp"
 #include "drsmon/client/drs_client.hpp"
+#include "drsmon/poller/dr_observations.hpp"
 #include "drsmon/poller/observations.hpp"
 #include "drsmon/poller/project_poller.hpp"
 #include "drsmon/poller/roster.hpp"
@@ -98,6 +99,9 @@ struct project_poller::impl : std::enable_shared_from_this<impl>
     // was complete.
     boost::asio::awaitable<bool> list_jobs(std::string db_use_type, selection& out, outcome& result);
     void apply_discovery(const discovery_change& change);
+    boost::asio::awaitable<outcome> dr_round();
+    boost::asio::awaitable<outcome> components_round();
+    boost::asio::awaitable<outcome> actions_round();
 
     // ---- loops (project_poller.cpp)
     bool task_enabled(task t) const;

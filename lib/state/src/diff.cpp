@@ -26,6 +26,11 @@ constexpr const char* kind_labels[] = {
     "job_fresh",
     "job_discovered",
     "job_not_found",
+    "endpoint_down",
+    "endpoint_up",
+    "component_status_changed",
+    "action_started",
+    "action_ended",
 };
 static_assert(std::size(kind_labels) == std::size(all_event_kinds));
 
@@ -160,6 +165,46 @@ void diff_init(const job_state& b, const job_state& a, builder& out)
     }
 }
 
+// DR health: an endpoint going down (not normal after normal or unknown) or coming back (normal
+// after not normal); a component whose status changed, or that first appears in a status other
+// than STARTED; an action starting or ending. Figures (RPO, delays) make no events: alert rules
+// judge thresholds.
+void diff_dr(const dr_state& b, const dr_state& a, builder& out)
+{
+    const auto endpoint =
+        [&](const std::optional<bool>& before, const std::optional<bool>& after, const char* side) {
+            if (after == false && before != false)
+                out.add(event_kind::endpoint_down, before ? "up" : "", "down", std::string("side=") + side);
+            else if (after == true && before == false)
+                out.add(event_kind::endpoint_up, "down", "up", std::string("side=") + side);
+        };
+    endpoint(b.source_up, a.source_up, "source");
+    endpoint(b.target_up, a.target_up, "target");
+
+    if (!a.components.shares_storage_with(b.components))
+        for (const auto& [component, c] : a.components)
+        {
+            const auto it = b.components.find(component);
+            const std::string_view was = it != b.components.end() ? std::string_view(it->second.status) : "";
+            if (c.status == was || c.status.empty() || (was.empty() && c.status == "STARTED"))
+                continue;
+            out.add(
+                event_kind::component_status_changed,
+                std::string(was),
+                c.status,
+                "component=" + component
+            );
+        }
+
+    if (a.current_action != b.current_action)
+    {
+        if (!b.current_action.empty())
+            out.add(event_kind::action_ended, b.current_action, "");
+        if (!a.current_action.empty())
+            out.add(event_kind::action_started, "", a.current_action);
+    }
+}
+
 void diff_existing(const job_state& b, const job_state& a, builder& out)
 {
     if (a.status != b.status && !a.status.empty())
@@ -206,6 +251,9 @@ void diff_existing(const job_state& b, const job_state& a, builder& out)
 
     if (a.collect.status != b.collect.status)
         out.add(event_kind::collect_status_changed, b.collect.status, a.collect.status);
+
+    if (!(a.dr == b.dr))
+        diff_dr(b.dr, a.dr, out);
 
     if (a.stale && !b.stale)
         out.add(

@@ -20,7 +20,8 @@ bool domain_differs(const job_state& a, const job_state& b)
         a.metadata == b.metadata && a.status == b.status && a.progress_ratio == b.progress_ratio &&
         a.phases == b.phases && a.delay_seconds == b.delay_seconds &&
         a.remaining_seconds == b.remaining_seconds && a.precheck == b.precheck && a.init == b.init &&
-        a.node == b.node && a.collect == b.collect && a.api_error == b.api_error && a.source == b.source
+        a.node == b.node && a.collect == b.collect && a.dr == b.dr && a.api_error == b.api_error &&
+        a.source == b.source
     );
 }
 

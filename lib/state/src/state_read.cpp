@@ -215,6 +215,31 @@ std::optional<std::pair<job_key, job_state>> job_from_json(
         r.get_time(*c, "last_success_ns", s.collect.last_success, path + ".collect");
         r.get(*c, "query_id", s.collect.query_id, path + ".collect");
     }
+    if (auto* dr = r.object(o, "dr", path))
+    {
+        const auto dp = path + ".dr";
+        for (const auto& [name, field] : dr_number_fields)
+            r.get(*dr, name, s.dr.*field, dp);
+        r.get_time(*dr, "rpo_checkpoint_ns", s.dr.rpo_checkpoint, dp);
+        for (const auto& [name, field] : dr_flag_fields)
+            r.get(*dr, name, s.dr.*field, dp);
+        for (const auto& [name, field] : dr_text_fields)
+            r.get(*dr, name, s.dr.*field, dp);
+        if (auto* comps = r.object(*dr, "components", dp))
+            for (const auto& kv : *comps)
+            {
+                const auto cp = dp + ".components." + std::string(kv.key());
+                if (!kv.value().is_object())
+                {
+                    r.fail(cp, "expected an object");
+                    continue;
+                }
+                component_state c;
+                r.get(kv.value().as_object(), "status", c.status, cp);
+                r.get(kv.value().as_object(), "delay_seconds", c.delay_seconds, cp);
+                s.dr.components[std::string(kv.key())] = std::move(c);
+            }
+    }
     if (auto* e = r.object(o, "api_error", path))
     {
         r.get(*e, "code", s.api_error.code, path + ".api_error");

@@ -153,6 +153,28 @@ void write_job(json_writer& w, const job_key& key, const job_state& s)
     put(w, "query_id", s.collect.query_id);
     w.end_object();
 
+    w.key("dr");
+    w.begin_object();
+    for (const auto& [name, field] : dr_number_fields)
+        put(w, name, s.dr.*field);
+    put(w, "rpo_checkpoint_ns", s.dr.rpo_checkpoint);
+    for (const auto& [name, field] : dr_flag_fields)
+        put(w, name, s.dr.*field);
+    for (const auto& [name, field] : dr_text_fields)
+        put(w, name, s.dr.*field);
+    w.key("components");
+    w.begin_object();
+    for (const auto& [type, c] : s.dr.components)
+    {
+        w.key(type);
+        w.begin_object();
+        put(w, "status", c.status);
+        put(w, "delay_seconds", c.delay_seconds);
+        w.end_object();
+    }
+    w.end_object();
+    w.end_object();
+
     w.key("api_error");
     w.begin_object();
     put(w, "code", s.api_error.code);

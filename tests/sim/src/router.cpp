@@ -1,4 +1,5 @@
 #include "drsmon/auth/signer.hpp"
+#include "drsmon/sim/dr_health.hpp"
 #include "drsmon/sim/router.hpp"
 #include "drsmon/sim/scenario.hpp"
 
@@ -275,8 +276,10 @@ batch_keys keys_of(std::string_view api)
 {
     if (api == "batch-status" || api == "batch-detail")
         return {"id", "error_message"};
-    if (api == "batch-progress")
+    if (api == "batch-progress" || api == "batch-rpo-and-rto")
         return {"job_id", "error_msg"};
+    if (api == "disaster-recovery-monitoring-data")
+        return {"id", "error_msg"};
     if (api == "batch-precheck-result")
         return {"precheck_id", "error_msg"};
     return {"job_id", "error_message"};
@@ -335,7 +338,9 @@ std::string api_of(std::string_view method, std::string_view target)
             "batch-progress",
             "batch-detail",
             "batch-precheck-result",
-            "batch-struct-process"};
+            "batch-struct-process",
+            "batch-rpo-and-rto",
+            "disaster-recovery-monitoring-data"};
         for (const char* a : apis)
             if (s[3] == a)
                 return a;
@@ -350,6 +355,9 @@ std::string api_of(std::string_view method, std::string_view target)
     if (method == "GET" && s[0] == "v5" && n == 6 && s[2] == "jobs" && s[4] == "db-objects" &&
         s[5] == "collection-status")
         return "collection-status";
+    if (method == "GET" && s[0] == "v5" && n == 5 && s[2] == "jobs" && !s[3].empty() &&
+        (s[4] == "increment-components-detail" || s[4] == "actions"))
+        return std::string(s[4]);
     return "unknown";
 }
 
@@ -595,6 +603,8 @@ response router::route(
         return collect(segs[3], req);
     if (api == "collection-status")
         return collection_status(segs[3], query);
+    if (api == "increment-components-detail" || api == "actions")
+        return job_read(api, segs[3]);
     return batch(api, req, "");
 }
 
@@ -902,6 +912,14 @@ response router::batch(std::string_view api, const request& req, std::string_vie
                 o["struct_process"] = {{"result", std::move(list)}, {"create_time", now_ms}};
             }
         }
+        else if (api == "batch-rpo-and-rto")
+        {
+            o = rpo_rto_item(world_, j, s, t);
+        }
+        else if (api == "disaster-recovery-monitoring-data")
+        {
+            o = dr_monitoring_item(world_, j, s, t);
+        }
         else if (api == "batch-struct-detail")
         {
             auto items = world_.struct_detail(j, struct_type, t);
@@ -929,7 +947,8 @@ response router::batch(std::string_view api, const request& req, std::string_vie
     }
     unsigned status = api == "batch-progress" ? opts_.progress_status : 200;
     // count is the number of jobs asked for; with paging, results may hold fewer.
-    if (api == "batch-status" || api == "batch-precheck-result" || api == "batch-struct-process")
+    if (api == "batch-status" || api == "batch-precheck-result" || api == "batch-struct-process" ||
+        api == "disaster-recovery-monitoring-data")
         return json_response(status, json::object{{"results", std::move(results)}, {"count", ids.size()}});
     return json_response(status, json::object{{"count", ids.size()}, {"results", std::move(results)}});
 }
@@ -1231,6 +1250,20 @@ response router::collect(std::string_view job_id, const request& req)
     std::string id = uuid(id_state_);
     collections_[id] = {std::string(job_id), world_.now(), std::string(type->as_string())};
     return json_response(202, json::object{{"id", id}, {"status", "pending"}, {"job_id", job_id}});
+}
+
+response router::job_read(std::string_view api, std::string_view job_id)
+{
+    const job_spec* j = world_.find(job_id);
+    if (!j)
+        return drs_error(400, "DRS.10000010", "Job does not exist, please check job ID.");
+    const double t = world_.now();
+    const job_snapshot s = world_.snapshot(*j, t);
+    if (api == "actions")
+        return json_response(200, actions_document(*j, s, t));
+    if (!components_apply(s))
+        return drs_error(400, not_applicable_code, not_applicable_message);
+    return json_response(200, components_document(world_, *j, s, t));
 }
 
 response router::collection_status(std::string_view job_id, const query_list& query)

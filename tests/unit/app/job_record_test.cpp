@@ -26,7 +26,7 @@ using state::testing::full_job;
 // A field added to one of these structs changes its count: add it to full_job() (tests/unit/state/
 // fixtures.hpp), to the state file's writer and reader, to write_job (api_views.cpp) and, when it
 // is a number, to the metrics renderer, then to the expectations below.
-static_assert(boost::pfr::tuple_size_v<state::job_state> == 17);
+static_assert(boost::pfr::tuple_size_v<state::job_state> == 18);
 static_assert(boost::pfr::tuple_size_v<state::job_metadata> == 8);
 static_assert(boost::pfr::tuple_size_v<state::precheck_state> == 6);
 static_assert(boost::pfr::tuple_size_v<state::precheck_item> == 3);
@@ -34,6 +34,8 @@ static_assert(boost::pfr::tuple_size_v<state::init_object> == 5);
 static_assert(boost::pfr::tuple_size_v<state::node_metrics> == 8);
 static_assert(boost::pfr::tuple_size_v<state::collect_state> == 3);
 static_assert(boost::pfr::tuple_size_v<state::api_error_state> == 2);
+static_assert(boost::pfr::tuple_size_v<state::dr_state> == 24);
+static_assert(boost::pfr::tuple_size_v<state::component_state> == 2);
 
 // The indexes of the fields of `v` that still hold their default value.
 template <class T>
@@ -69,6 +71,8 @@ TEST(JobRecord, TheFixtureSetsEveryField)
     EXPECT_EQ(default_fields(s.node), std::vector<std::size_t>{});
     EXPECT_EQ(default_fields(s.collect), std::vector<std::size_t>{});
     EXPECT_EQ(default_fields(s.api_error), std::vector<std::size_t>{});
+    EXPECT_EQ(default_fields(s.dr), std::vector<std::size_t>{});
+    EXPECT_EQ(default_fields(s.dr.components.find("capture")->second), std::vector<std::size_t>{});
 }
 
 TEST(JobRecord, TheStateFileReadsBackEveryField)
@@ -110,7 +114,19 @@ TEST(JobRecord, TheApiShowsEveryFieldWithItsValue)
         "node": {"cpu_ratio": 0.31, "memory_ratio": 0.62, "apply_rows_per_second": 1500,
                  "apply_transactions_per_second": 120,
                  "network_receive_bytes_per_second": 1000000, "network_transmit_bytes_per_second": 2000000,
-                 "disk_read_bytes_per_second": 300000, "disk_write_bytes_per_second": 400000}
+                 "disk_read_bytes_per_second": 300000, "disk_write_bytes_per_second": 400000},
+        "dr": {"rpo_seconds": 12, "rto_seconds": 4, "source_delay_seconds": 3, "target_delay_seconds": 9,
+               "source_rows_per_second": 1520, "target_rows_per_second": 1498.5, "source_io": 35,
+               "target_io": 41, "cpu_ratio": 0.37, "memory_used_bytes": 2147483648,
+               "volume_used_bytes": 21474836480, "node_memory_bytes": 8589934592,
+               "node_volume_bytes": 107374182400, "transferred_bytes": 536870912,
+               "transferred_rows": 1048576, "bandwidth": 12.5, "migration_bytes_per_second": 65536,
+               "rpo_checkpoint": "2023-11-14T22:14:00.000Z", "source_up": true, "target_up": false,
+               "current_action": "SWITCH_OVER",
+               "dr_not_applicable": "sync|FULL_INCR_TRANS|FULL_TRANSFER_STARTED",
+               "components_not_applicable": "sync|FULL_INCR_TRANS|CONFIGURATION",
+               "components": {"apply": {"status": "STOPPED", "delay_seconds": null},
+                              "capture": {"status": "STARTED", "delay_seconds": 2}}}
     })");
     EXPECT_EQ(json::parse(*text), expected) << *text;
 }
@@ -157,6 +173,18 @@ TEST(JobRecord, MetricsShowEveryNumberOfAFreshJob)
         {"drs_job_status_last_change_timestamp_seconds", 1'700'000'100},
         {"drs_job_last_refresh_timestamp_seconds", 1'700'000'200},
         {"drs_job_objects_collect_last_success_timestamp_seconds", 1'700'000'050},
+        {"drs_job_rpo_seconds", 12},
+        {"drs_job_rto_seconds", 4},
+        {"drs_job_rpo_checkpoint_timestamp_seconds", 1'700'000'040},
+        {"drs_job_dr_node_cpu_ratio", 0.37},
+        {"drs_job_dr_memory_used_bytes", 2048.0 * 1024 * 1024},
+        {"drs_job_dr_node_memory_bytes", 8192.0 * 1024 * 1024},
+        {"drs_job_dr_volume_used_bytes", 20.0 * 1024 * 1024 * 1024},
+        {"drs_job_dr_node_volume_bytes", 100.0 * 1024 * 1024 * 1024},
+        {"drs_job_dr_transferred_bytes", 512.0 * 1024 * 1024},
+        {"drs_job_dr_transferred_rows", 1048576},
+        {"drs_job_dr_bandwidth", 12.5},
+        {"drs_job_dr_migration_bytes_per_second", 65536},
     };
     for (const auto& [family, value] : numbers)
         EXPECT_NEAR(sample(text, family), value, 1e-6 * std::max(1.0, value)) << family;
@@ -177,6 +205,20 @@ TEST(JobRecord, MetricsShowEveryNumberOfAFreshJob)
         {"drs_job_init_detail_objects", "object_type=\"table\",state=\"complete\"", 100},
         {"drs_job_init_detail_objects", "object_type=\"table\",state=\"in_progress\"", 20},
         {"drs_job_objects_collect_status", "status=\"success\"", 1},
+        {"drs_job_endpoint_up", "side=\"source\"", 1},
+        {"drs_job_endpoint_up", "side=\"target\"", 0},
+        {"drs_job_dr_delay_seconds", "side=\"source\"", 3},
+        {"drs_job_dr_delay_seconds", "side=\"target\"", 9},
+        {"drs_job_dr_rows_per_second", "side=\"source\"", 1520},
+        {"drs_job_dr_rows_per_second", "side=\"target\"", 1498.5},
+        {"drs_job_dr_io", "side=\"source\"", 35},
+        {"drs_job_dr_io", "side=\"target\"", 41},
+        {"drs_job_component_status", "component=\"capture\",status=\"STARTED\"", 1},
+        {"drs_job_component_status", "component=\"capture\",status=\"STOPPED\"", 0},
+        {"drs_job_component_status", "component=\"apply\",status=\"STOPPED\"", 1},
+        {"drs_job_component_status", "component=\"apply\",status=\"STARTED\"", 0},
+        {"drs_job_component_delay_seconds", "component=\"capture\"", 2},
+        {"drs_job_current_action", "action=\"SWITCH_OVER\"", 1},
         {"drs_job_info",
          "name=\"orders-sync\",db_use_type=\"sync\",engine_type=\"mysql-to-mysql\",task_type=\"FULL_INCR_"
          "TRANS\","

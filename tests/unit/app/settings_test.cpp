@@ -176,6 +176,27 @@ const settings_case cases[] = {
          EXPECT_EQ(s.plan.schedule.throttle_initial, 7s);
          EXPECT_EQ(s.plan.schedule.throttle_max, 3min);
      }},
+    {"the DR reads run at dr_interval and components_interval, on unless the project switches them off",
+     [](auto& g, auto&) {
+         g.dr_interval = 2min;
+         g.components_interval = 45s;
+     },
+     [](const project_settings& s) {
+         const auto& i = s.plan.schedule.interval;
+         EXPECT_EQ(i[static_cast<std::size_t>(poller::task::dr)], 2min);
+         EXPECT_EQ(i[static_cast<std::size_t>(poller::task::components)], 45s);
+         EXPECT_TRUE(s.plan.dr);
+         EXPECT_TRUE(s.plan.components);
+     }},
+    {"a project switches the DR reads off",
+     [](auto&, auto& p) {
+         p.dr = false;
+         p.components = false;
+     },
+     [](const project_settings& s) {
+         EXPECT_FALSE(s.plan.dr);
+         EXPECT_FALSE(s.plan.components);
+     }},
 };
 
 TEST(ProjectSettings, MapsTheConfigurationIntoClientAndPollerSettings)

@@ -37,14 +37,14 @@ const bad_case cases[] = {
     {"UnknownGlobalKey", "global:\n  poll_intervall: 30s\n" PROJECT_HEAD AKSK_ENV ONE_JOB,
      "drs.yml:2: global.poll_intervall: unknown key (allowed: poll_interval, finished_interval, detail_interval, "
      "precheck_interval, "
-     "init_interval, async_interval, batch_size, max_concurrency, request_timeout, max_staleness, state_dir, "
+     "init_interval, async_interval, dr_interval, components_interval, batch_size, max_concurrency, request_timeout, max_staleness, state_dir, "
      "max_response_bytes, retry, throttle, auth_failure_backoff, events, jitter, language)"},
     {"UnknownRetryKey", "global:\n  retry: { attempts: 3 }\n" PROJECT_HEAD AKSK_ENV ONE_JOB,
      "drs.yml:2: global.retry.attempts: unknown key (allowed: max_attempts, initial_backoff, max_backoff, "
      "round_budget)"},
     {"UnknownProjectKey", PROJECT_HEAD "    regoin: x\n" AKSK_ENV ONE_JOB,
      "drs.yml:5: projects[0].regoin: unknown key (allowed: name, region, project_id, endpoint, iam_endpoint, auth, "
-     "tls, proxy_url, jobs, async_jobs, discovery)"},
+     "tls, proxy_url, jobs, async_jobs, discovery, dr, components)"},
     {"UnknownAuthKey", PROJECT_HEAD "    auth:\n      type: aksk\n      access_key_envv: A\n" ONE_JOB,
      "drs.yml:7: projects[0].auth.access_key_envv: unknown key (allowed: type, access_key_file, access_key_env, "
      "secret_key_file, secret_key_env, security_token_file, security_token_env, token_file, token_env, user, "

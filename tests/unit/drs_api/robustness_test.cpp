@@ -1,3 +1,4 @@
+#include "drsmon/drs_api/dr_parse.hpp"
 #include "drsmon/drs_api/errors.hpp"
 #include "drsmon/drs_api/parse.hpp"
 
@@ -26,6 +27,10 @@ const std::vector<std::string> fixtures{
     "batch_async_jobs.json",
     "v5_job_detail_monitoring.json",
     "db_objects_collect.json",
+    "batch_rpo_and_rto.json",
+    "dr_monitoring_data.json",
+    "increment_components_detail.json",
+    "job_actions.json",
 };
 
 // Runs every parser and the error helpers on body; returns how many parsers succeeded.
@@ -43,6 +48,10 @@ int run_all(std::string_view body)
     ok += parse_async_job_detail(body).has_value();
     ok += parse_db_objects_collect(body).has_value();
     ok += parse_collection_status(body).has_value();
+    ok += parse_batch_rpo_rto(body).has_value();
+    ok += parse_dr_monitoring(body).has_value();
+    ok += parse_increment_components(body).has_value();
+    ok += parse_job_actions(body).has_value();
     (void)whole_batch_not_found(body);
     (void)classify_failure(api::batch_status, reply_view{400, body, {}, {}}, core::wall_time{});
     return ok;

@@ -124,6 +124,25 @@ json::object reference_job(const job_key& key, const job_state& s)
     put(collect, "last_success_ns", s.collect.last_success);
     put(collect, "query_id", s.collect.query_id);
     o["collect"] = std::move(collect);
+    json::object dr;
+    for (const auto& [name, field] : dr_number_fields)
+        put(dr, name, s.dr.*field);
+    put(dr, "rpo_checkpoint_ns", s.dr.rpo_checkpoint);
+    put(dr, "source_up", s.dr.source_up);
+    put(dr, "target_up", s.dr.target_up);
+    put(dr, "current_action", s.dr.current_action);
+    put(dr, "dr_not_applicable", s.dr.dr_not_applicable);
+    put(dr, "components_not_applicable", s.dr.components_not_applicable);
+    json::object components;
+    for (const auto& [type, c] : s.dr.components)
+    {
+        json::object co;
+        put(co, "status", c.status);
+        put(co, "delay_seconds", c.delay_seconds);
+        components[type] = std::move(co);
+    }
+    dr["components"] = std::move(components);
+    o["dr"] = std::move(dr);
     json::object err;
     put(err, "code", s.api_error.code);
     put(err, "message_short", s.api_error.message_short);
@@ -186,6 +205,9 @@ job_state awkward_job(bool invalid_utf8)
     s.node.memory_ratio = 123456789012345678.0;
     s.node.disk_read_bytes_per_second = 2.2250738585072014e-308;
     s.collect.status = "pending";
+    s.dr.components["k\"ey\n"] = component_state{"ST\\ATUS", -0.0};
+    s.dr.current_action = "tab\t";
+    s.dr.dr_not_applicable = "cloudDataGuard|FULL_INCR_TRANS|FULL_TRANSFER_STARTED";
     s.api_error.message_short = invalid_utf8 ? "\xff\xfe invalid UTF-8" : "valid";
     s.source = "";
     s.last_refresh = core::wall_time(std::chrono::nanoseconds(std::numeric_limits<std::int64_t>::max()));

@@ -528,7 +528,9 @@ void daemon_process::write_files(const daemon_options& o)
           "detail_interval",
           "precheck_interval",
           "init_interval",
-          "async_interval"})
+          "async_interval",
+          "dr_interval",
+          "components_interval"})
         if (!extra_sets(o.global_extra_yaml, key))
             y << "  " << key << ": " << o.poll_interval << "\n";
     if (!extra_sets(o.global_extra_yaml, "state_dir"))

@@ -52,6 +52,8 @@ struct global_config
     milliseconds precheck_interval{60'000};          // batch-precheck-result
     milliseconds init_interval{60'000};              // batch-struct-process / batch-struct-detail
     milliseconds async_interval{60'000};             // v5 batch-async-jobs
+    milliseconds dr_interval{60'000};                // batch-rpo-and-rto + disaster-recovery-monitoring-data
+    milliseconds components_interval{60'000};        // v5 increment-components-detail
     int batch_size = 10;                             // job IDs per batch call, 1..10
     int max_concurrency = 4;                         // in-flight requests per project, 1..64
     milliseconds request_timeout{10'000};            // whole-request deadline
@@ -142,6 +144,10 @@ struct project_config
     std::vector<job_config> jobs;
     std::vector<std::string> async_jobs;
     discovery_config discovery;
+    // DR health reads of the project (dr_interval: RPO/RTO, DR monitoring, and actions at the
+    // detail cadence) and increment components (components_interval); false switches them off.
+    bool dr = true;
+    bool components = true;
 };
 
 struct config

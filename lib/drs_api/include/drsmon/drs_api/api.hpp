@@ -15,7 +15,11 @@ enum class api
     job_list,               // POST /v3/{project_id}/jobs
     async_job_detail,       // GET  /v5/{project_id}/batch-async-jobs/{async_job_id}
     db_objects_collect,     // POST /v5.1/{project_id}/jobs/{job_id}/db-objects/collect
-    collection_status       // GET  /v5/{project_id}/jobs/{job_id}/db-objects/collection-status
+    collection_status,      // GET  /v5/{project_id}/jobs/{job_id}/db-objects/collection-status
+    batch_rpo_rto,          // POST /v3/{project_id}/jobs/batch-rpo-and-rto
+    dr_monitoring,          // POST /v3/{project_id}/jobs/disaster-recovery-monitoring-data
+    increment_components,   // GET  /v5/{project_id}/jobs/{job_id}/increment-components-detail
+    job_actions             // GET  /v5/{project_id}/jobs/{job_id}/actions
 };
 
 // All values of api, in declaration order (for label pre-registration).
@@ -30,6 +34,10 @@ inline constexpr api all_apis[] = {
     api::async_job_detail,
     api::db_objects_collect,
     api::collection_status,
+    api::batch_rpo_rto,
+    api::dr_monitoring,
+    api::increment_components,
+    api::job_actions,
 };
 
 // A short, bounded label ("batch-status", "batch-async-jobs", ...). Never null;

@@ -37,6 +37,12 @@ core::error classify_failure(api which, const reply_view& r, core::wall_time now
 // DRS.M00289, DRS.M05003, DRS.M05004, DRS.10000010.
 bool is_not_found_code(std::string_view code) noexcept;
 
+// True for the code that means "this API does not apply to the job in its current state":
+// DRS.M00304 ("This API cannot be called in the current task status"), as the DR reads
+// (RPO/RTO, DR monitoring, increment components) answer for jobs that are not DR jobs or not in
+// an incremental phase, whether as an item's error_code or as the service code of a 4xx reply.
+bool is_not_applicable_code(std::string_view code) noexcept;
+
 // For a 4xx batch reply whose results[] carry a not-found code (the whole batch failed
 // because of one unknown or deleted job): that code. Nullopt otherwise, and for any body
 // that is not such a JSON document.

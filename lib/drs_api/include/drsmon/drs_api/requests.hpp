@@ -136,4 +136,17 @@ request_spec collection_status_request(
     std::string_view query_id
 );
 
+// POST /v3/{project_id}/jobs/batch-rpo-and-rto {"jobs":[...]} (at most 10 ids per call).
+request_spec batch_rpo_rto_request(std::string_view project_id, std::span<const std::string> job_ids);
+
+// POST /v3/{project_id}/jobs/disaster-recovery-monitoring-data {"jobs":[...]} (at most 10 ids
+// per call, as the documentation recommends).
+request_spec dr_monitoring_request(std::string_view project_id, std::span<const std::string> job_ids);
+
+// GET /v5/{project_id}/jobs/{job_id}/increment-components-detail
+request_spec increment_components_request(std::string_view project_id, std::string_view job_id);
+
+// GET /v5/{project_id}/jobs/{job_id}/actions
+request_spec job_actions_request(std::string_view project_id, std::string_view job_id);
+
 }  // namespace drsmon::drs_api

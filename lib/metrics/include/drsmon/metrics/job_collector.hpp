@@ -42,7 +42,7 @@ public:
     void set_options(job_collector_options options) { options_ = options; }
 
     // The number of families a pass can produce (one entry of pass::take per non-empty one).
-    static constexpr std::size_t family_count = 34;
+    static constexpr std::size_t family_count = 53;
 
     // One rendering of the store. Each step renders the next jobs in key order after the last
     // one rendered, so the store may change between steps: a job erased before its turn is left
@@ -72,6 +72,8 @@ public:
         friend class job_collector;
         explicit pass(const job_collector& owner);
         void render_job(const state::job_key& key, const state::job_state& s);
+        // The DR health families of the job being rendered (job_collector_dr.cpp).
+        void render_dr(const state::dr_state& d);
         // Starts a sample line of family `fam` (its header first when it is the family's first
         // line): the name, '{' and the job's identity labels. The caller adds labels and the end.
         std::string& line(std::size_t fam);

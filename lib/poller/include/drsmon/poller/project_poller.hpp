@@ -67,6 +67,10 @@ struct project_plan
     std::chrono::milliseconds max_staleness{std::chrono::minutes(5)};
     // batch-status of finished jobs (state::cadence::finished) every finished_interval.
     std::chrono::milliseconds finished_interval{std::chrono::minutes(10)};
+    // The DR health reads (task::dr, and actions with the detail round) and the increment
+    // components (task::components); false switches them off for the project.
+    bool dr = true;
+    bool components = true;
 };
 
 // Receives what a round produced. Called on the poller's executor.

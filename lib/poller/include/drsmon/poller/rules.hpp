@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace drsmon::poller {
@@ -28,6 +29,32 @@ bool wants_init(const state::job_state& s) noexcept;
 // daemon started (`never_read`), to export where it stopped. Never for configuring or finished
 // jobs otherwise.
 bool wants_progress(const state::job_state& s, bool was_transferring, bool never_read) noexcept;
+
+// ---- disaster-recovery and replication health (dr_observations.hpp)
+
+// What decides whether a DR read applies to a job: "<db_use_type>|<task_type>|<status>". An API
+// that answered "not applicable" is not asked again while the key stays the same.
+std::string applicability_key(const state::job_state& s);
+// applicability_key(s) == key, without building the key.
+bool same_applicability(const state::job_state& s, std::string_view key) noexcept;
+
+// A DR job: db_use_type cloudDataGuard, or task_type DR (any case).
+bool is_dr_job(const state::job_state& s) noexcept;
+
+// batch-rpo-and-rto and disaster-recovery-monitoring-data (the dr task, dr_interval) are read for
+// DR jobs past initialisation (any status but the ones before and during it, the terminal ones
+// and RELEASE_RESOURCE_*), unless they answered "not applicable" for the job's current key.
+bool wants_dr(const state::job_state& s) noexcept;
+
+// increment-components-detail (the components task, components_interval) is read for jobs in an
+// incremental phase (INCRE_TRANSFER_STARTED, INCRE_TRANSFER_FAILED, or paused with an incremental
+// delay), unless it answered "not applicable" for the job's current key.
+bool wants_components(const state::job_state& s) noexcept;
+
+// actions (read at the detail cadence) for DR jobs that have started and are not terminal: the
+// current action of interest is a switch-over. Also once more for a job whose stored action is not
+// empty, so that its end is seen.
+bool wants_actions(const state::job_state& s) noexcept;
 
 // The times a status round judges by.
 struct round_clock

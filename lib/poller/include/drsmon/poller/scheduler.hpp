@@ -11,15 +11,17 @@ namespace drsmon::poller {
 // The periodic tasks of one project. Each has its own cadence and back-off.
 enum class task
 {
-    status,     // batch-status + batch-progress (poll_interval)
-    detail,     // batch-detail: names and metadata (detail_interval)
-    precheck,   // batch-precheck-result while jobs are being configured (precheck_interval)
-    init,       // batch-struct-process / batch-struct-detail for DR jobs initialising (init_interval)
-    async,      // v5 batch-async-jobs (async_interval)
-    collect,    // v5.1 db-objects collect for opted-in jobs (checked every poll_interval)
-    discovery,  // job list: which jobs exist (discovery.interval)
+    status,      // batch-status + batch-progress (poll_interval)
+    detail,      // batch-detail: names and metadata (detail_interval)
+    precheck,    // batch-precheck-result while jobs are being configured (precheck_interval)
+    init,        // batch-struct-process / batch-struct-detail for DR jobs initialising (init_interval)
+    async,       // v5 batch-async-jobs (async_interval)
+    collect,     // v5.1 db-objects collect for opted-in jobs (checked every poll_interval)
+    discovery,   // job list: which jobs exist (discovery.interval)
+    dr,          // batch-rpo-and-rto + disaster-recovery-monitoring-data for DR jobs (dr_interval)
+    components,  // v5 increment-components-detail for jobs in an incremental phase (components_interval)
 };
-inline constexpr std::size_t task_count = 7;
+inline constexpr std::size_t task_count = 9;
 const char* to_string(task t) noexcept;
 
 // How a round ended, as far as scheduling cares.

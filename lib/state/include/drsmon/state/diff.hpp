@@ -27,8 +27,13 @@ enum class event_kind
     collect_status_changed,
     job_stale,
     job_fresh,
-    job_discovered,  // discovery found a job that newly matches (the poller, not the diff)
-    job_not_found,   // the API says a configured job does not exist (the poller, not the diff)
+    job_discovered,            // discovery found a job that newly matches (the poller, not the diff)
+    job_not_found,             // the API says a configured job does not exist (the poller, not the diff)
+    endpoint_down,             // a DR link's endpoint stopped being normal (detail side=source|target)
+    endpoint_up,               // it is normal again
+    component_status_changed,  // an increment component's status changed (detail component=...)
+    action_started,            // a current action (e.g. SWITCH_OVER) began
+    action_ended,              // it is no longer reported
 };
 
 inline constexpr event_kind all_event_kinds[] = {
@@ -48,6 +53,11 @@ inline constexpr event_kind all_event_kinds[] = {
     event_kind::job_fresh,
     event_kind::job_discovered,
     event_kind::job_not_found,
+    event_kind::endpoint_down,
+    event_kind::endpoint_up,
+    event_kind::component_status_changed,
+    event_kind::action_started,
+    event_kind::action_ended,
 };
 
 // The snake_case label of a kind ("status_changed"), used in logs, JSON and metric labels.

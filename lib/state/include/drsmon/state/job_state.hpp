@@ -1,6 +1,7 @@
 #pragma once
 
 #include "drsmon/core/clock.hpp"
+#include "drsmon/state/dr_state.hpp"
 #include "drsmon/state/shared_flat_map.hpp"
 
 #include <compare>
@@ -225,6 +226,7 @@ struct job_state
     shared_flat_map<init_object> init;  // lowercased object type -> progress
     node_metrics node;
     collect_state collect;
+    dr_state dr;
     api_error_state api_error;
 
     std::string source{source_config};  // "config" | "async_batch" | "discovery"

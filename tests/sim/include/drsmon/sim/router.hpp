@@ -126,6 +126,8 @@ private:
         std::string_view job_id,
         const std::vector<std::pair<std::string, std::string>>& query
     );
+    // GET increment-components-detail or actions of one job (dr_health.hpp).
+    response job_read(std::string_view api, std::string_view job_id);
 
     router_options opts_;
     const core::clock& clock_;
