@@ -282,56 +282,26 @@ awaitable<outcome> project_poller::impl::dr_round()
 // failure: the job is marked and not asked again until its type or phase changes.
 awaitable<outcome> project_poller::impl::components_round()
 {
-    outcome result = outcome::ok;
-    for (const auto& id : ids_where(wants_components))
-    {
-        if (stopping)
-            break;
-        const auto answer = co_await fetch(
-            drs_api::increment_components_request(plan.project_id, id),
-            &drs_api::parse_increment_components
-        );
-        if (roster.gone(id) || !store.find(plan.project, id))
-            continue;
-        auto s = current(id);
-        if (!answer && drs_api::is_not_applicable_code(answer.error().service_code))
-            apply_components_not_applicable(s);
-        else if (settle(task::components, answer, result))
-            apply_components(s, *answer, clock.now());
-        else if (result == outcome::auth_failed)
-            break;
-        else
-            continue;
-        commit(id, std::move(s));
-    }
-    co_return result;
+    co_return co_await per_job_round(
+        task::components,
+        &wants_components,
+        &drs_api::increment_components_request,
+        &drs_api::parse_increment_components,
+        &apply_components,
+        &apply_components_not_applicable
+    );
 }
 
 // The current action of each DR job (a switch-over), at the detail cadence.
 awaitable<outcome> project_poller::impl::actions_round()
 {
-    outcome result = outcome::ok;
-    for (const auto& id : ids_where(wants_actions))
-    {
-        if (stopping)
-            break;
-        const auto answer = co_await fetch(
-            drs_api::job_actions_request(plan.project_id, id),
-            &drs_api::parse_job_actions
-        );
-        if (roster.gone(id) || !store.find(plan.project, id))
-            continue;
-        if (!settle(task::detail, answer, result))
-        {
-            if (result == outcome::auth_failed)
-                break;
-            continue;
-        }
-        auto s = current(id);
-        apply_actions(s, *answer, clock.now());
-        commit(id, std::move(s));
-    }
-    co_return result;
+    co_return co_await per_job_round(
+        task::detail,
+        &wants_actions,
+        &drs_api::job_actions_request,
+        &drs_api::parse_job_actions,
+        &apply_actions
+    );
 }
 
 awaitable<outcome> project_poller::impl::round(task t)

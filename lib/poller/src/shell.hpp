@@ -6,6 +6,7 @@
 
 #include "drsmon/asio/async.hpp"
 #include "drsmon/client/drs_client.hpp"
+#include "drsmon/drs_api/errors.hpp"
 #include "drsmon/poller/dr_observations.hpp"
 #include "drsmon/poller/observations.hpp"
 #include "drsmon/poller/project_poller.hpp"
@@ -254,6 +255,41 @@ struct project_poller::impl : std::enable_shared_from_this<impl>
         {
             auto s = current(id);
             apply(s, *answer, clock.now());
+            commit(id, std::move(s));
+        }
+        co_return result;
+    }
+
+    // One GET per job that `wants` selects, in turn; each answer is applied to its job. With
+    // `not_applicable`, an answer with the not-applicable code (drs_api::is_not_applicable_code)
+    // marks the job through it instead of counting as a failure.
+    template <class T>
+    boost::asio::awaitable<outcome> per_job_round(
+        task t,
+        bool (*wants)(const state::job_state&) noexcept,
+        drs_api::request_spec (*request)(std::string_view project_id, std::string_view job_id),
+        core::result<T> (*parse)(std::string_view),
+        void (*apply)(state::job_state&, const T&, core::wall_time),
+        void (*not_applicable)(state::job_state&) = nullptr
+    )
+    {
+        outcome result = outcome::ok;
+        for (const auto& id : ids_where(wants))
+        {
+            if (stopping)
+                break;
+            const auto answer = co_await fetch(request(plan.project_id, id), parse);
+            if (roster.gone(id) || !store.find(plan.project, id))
+                continue;
+            auto s = current(id);
+            if (!answer && not_applicable && drs_api::is_not_applicable_code(answer.error().service_code))
+                not_applicable(s);
+            else if (settle(t, answer, result))
+                apply(s, *answer, clock.now());
+            else if (result == outcome::auth_failed)
+                break;
+            else
+                continue;
             commit(id, std::move(s));
         }
         co_return result;
