@@ -10,26 +10,11 @@ namespace drsmon::state {
 namespace {
 
 constexpr const char* kind_labels[] = {
-    "job_added",
-    "job_removed",
-    "status_changed",
-    "job_failed",
-    "job_recovered",
-    "precheck_finished",
-    "precheck_item_changed",
-    "init_object_completed",
-    "api_error_appeared",
-    "api_error_cleared",
-    "async_membership_changed",
-    "collect_status_changed",
-    "job_stale",
-    "job_fresh",
-    "job_discovered",
-    "job_not_found",
-    "endpoint_down",
-    "endpoint_up",
-    "component_status_changed",
-    "action_started",
+    "job_added",          "job_removed",       "status_changed",           "job_failed",
+    "job_recovered",      "precheck_finished", "precheck_item_changed",    "init_object_completed",
+    "api_error_appeared", "api_error_cleared", "async_membership_changed", "collect_status_changed",
+    "job_stale",          "job_fresh",         "job_discovered",           "job_not_found",
+    "endpoint_down",      "endpoint_up",       "component_status_changed", "action_started",
     "action_ended",
 };
 static_assert(std::size(kind_labels) == std::size(all_event_kinds));
