@@ -33,6 +33,12 @@ job_spec generate_identity(world& w, rng& r, int index)
     static const char* const use_types[] = {"migration", "sync", "cloudDataGuard", "migration"};
     job_spec j;
     j.db_use_type = use_types[index % 4];
+    if (const auto& share = w.options().dr_percent)
+    {
+        // Exactly share % of every 100 consecutive indexes are DR jobs; the others migration or sync.
+        const bool dr_job = (index + 1) * *share / 100 != index * *share / 100;
+        j.db_use_type = dr_job ? "cloudDataGuard" : index % 2 == 0 ? "migration" : "sync";
+    }
     bool dr = j.db_use_type == "cloudDataGuard";
     j.id = w.make_id(dr ? "jb502" : j.db_use_type == "sync" ? "jb201" : "jb101");
     if (j.db_use_type == "migration")

@@ -23,7 +23,8 @@ namespace {
         std::cerr << "drs-sim: " << error << "\n";
     std::cerr << "usage: drs-sim [--listen ADDR:PORT|PORT] [--plain] [--cert FILE --key FILE] [--jobs N] "
                  "[--seed S]\n"
-                 "               [--estate mixed|realistic] [--speed X] [--scenario FILE] [--project-id ID] "
+                 "               [--estate mixed|realistic] [--dr-percent P] [--speed X] [--scenario FILE] "
+                 "[--project-id ID] "
                  "[--ak AK --sk SK]\n"
                  "               [--iam-user NAME --iam-password PW] [--token-lifetime SECONDS]\n"
                  "               [--port-file FILE] [--jobs-file FILE] [--fault SPEC]...\n";
@@ -80,6 +81,13 @@ int main(int argc, char** argv)
                 if (!e)
                     usage("--estate is mixed or realistic");
                 opts.world.estate = *e;
+            }
+            else if (a == "--dr-percent")
+            {
+                const int share = std::stoi(value());
+                if (share < 0 || share > 100)
+                    usage("--dr-percent is 0..100");
+                opts.world.dr_percent = share;
             }
             else if (a == "--seed")
                 opts.world.seed = std::stoull(value());

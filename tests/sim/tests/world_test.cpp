@@ -119,6 +119,26 @@ TEST(SimWorld, RealisticEstateHasTheDocumentedSharesAtTimeZero)
     EXPECT_EQ(phases.size(), 6u);
 }
 
+TEST(SimWorld, DrPercentSetsTheShareOfDrJobsExactly)
+{
+    core::manual_clock c;
+    for (int share : {0, 20, 25, 100})
+    {
+        auto o = opts(7, 1000);
+        o.dr_percent = share;
+        world w(o, c);
+        std::map<std::string, int> types;
+        for (const auto& j : w.jobs())
+            ++types[j.db_use_type];
+        EXPECT_EQ(types["cloudDataGuard"], share * 10) << share;
+        EXPECT_EQ(types["migration"] + types["sync"], 1000 - share * 10) << share;
+        if (share < 100)
+        {
+            EXPECT_GT(types["sync"], 0) << share;
+        }
+    }
+}
+
 TEST(SimWorld, RealisticEstateJobsLiveOnAfterTimeZero)
 {
     core::manual_clock c;

@@ -141,6 +141,9 @@ struct world_options
     std::uint64_t seed = 1;
     int jobs = 0;  // generated jobs
     estate_kind estate = estate_kind::mixed;
+    // Share of cloudDataGuard (DR) jobs in percent, spread evenly over the job indexes; unset: every
+    // 4th job (index % 4 == 2), as always.
+    std::optional<int> dr_percent;
     double speed = 1.0;  // simulated seconds per clock second
     // Wall time that simulated second 0 maps to; default: the clock's now() at construction.
     std::optional<core::wall_time> epoch;
