@@ -196,6 +196,49 @@ TEST(DaemonDiscovery, MonitorsTheChildrenOfMultiTaskJobs)
         },
         15s
     ));
+
+    // The child's error_msg in the job list (batch-status gives it no error) is its API error: code
+    // "unknown" in /metrics, the message only in /api/v1/jobs and in one event.
+    const auto listed_error = [&] {
+        return metric_value(d.metrics(), "drs_job_api_error", {{"job_id", child}, {"error_code", "unknown"}});
+    };
+    ASSERT_TRUE(d.wait_for([&] { return listed_error() == 1.0; }, 15s)) << d.metrics();
+    EXPECT_EQ(d.metrics().find("connection lost"), std::string::npos) << "free text is never a label";
+    const auto job = api_job(d.port(), child);
+    ASSERT_TRUE(job.is_object());
+    EXPECT_EQ(job.at("listed_error"), json::value("connection lost"));
+    EXPECT_TRUE(job.at("api_error").is_null());
+    // Further listings (interval 1s) repeat the message: still one event.
+    const auto listings = [&] {
+        return metric_value(
+            d.metrics(),
+            "drs_monitor_api_requests_total",
+            {{"project", "sim"}, {"api", "job-list"}, {"code", "200"}}
+        );
+    };
+    const auto before = listings().value_or(0);
+    ASSERT_TRUE(d.wait_for([&] { return listings().value_or(0) >= before + 6; }, 15s)) << d.metrics();
+    const auto appeared = [&] {
+        std::vector<seen_event> out;
+        for (auto& e : api_events(d.port(), child))
+            if (e.kind == "api_error_appeared")
+                out.push_back(std::move(e));
+        return out;
+    };
+    ASSERT_EQ(appeared().size(), 1u);
+    EXPECT_EQ(appeared().front().to, "unknown");
+    EXPECT_EQ(appeared().front().detail, "job list: connection lost");
+
+    // The listing shows the error gone: the series goes and one api_error_cleared says so.
+    sim->api().with_state([&](sim::world& w, auto&, auto&) {
+        sim::keyframe k;
+        k.status = "INCRE_TRANSFER_STARTED";
+        k.error_message = "";
+        return w.set_now(child, k);
+    });
+    ASSERT_TRUE(d.wait_for([&] { return !listed_error().has_value(); }, 15s)) << d.metrics();
+    EXPECT_EQ(events_of(d.port(), child, "api_error_cleared"), 1u);
+    EXPECT_EQ(appeared().size(), 1u);
 }
 
 TEST(DaemonDiscovery, KeepsDiscoveredJobsAcrossARestartAndAReloadWithoutNewEvents)

@@ -205,6 +205,12 @@ void write_job(json_writer& w, const state::job_key& key, const state::job_state
         text(w, "message", s.api_error.message_short);
         w.end_object();
     }
+    // A child's error_msg as the job list shows it (free text, as the message above).
+    w.key("listed_error");
+    if (s.listed_error.empty())
+        w.null();
+    else
+        w.string(s.listed_error);
     if (view == job_view::full)
         write_details(w, s);
     w.end_object();
@@ -425,6 +431,8 @@ std::string attention_reasons(const state::job_state& s)
         add("pre-check failed");
     if (!s.api_error.empty())
         add("API error " + s.api_error.code);
+    if (!s.listed_error.empty())
+        add("job list error");
     return out;
 }
 

@@ -67,8 +67,8 @@ const family_spec specs[] = {
      "1 when the job was not refreshed within the staleness limit; its value series are then withdrawn."},
     {"drs_job_api_error",
      "gauge",
-     "Per-job error reported inside a DRS API response (results[].error_code of the v3 batch APIs), always "
-     "1."},
+     "Per-job error reported inside a DRS API response (results[].error_code of the v3 batch APIs; "
+     "\"unknown\" for a message without a code, as a child's error_msg in the job list), always 1."},
     {"drs_job_precheck_complete",
      "gauge",
      "1 when the pre-check finished (v3 batch-precheck-result results[].process = 100%)."},
@@ -488,8 +488,11 @@ void job_collector::pass::render_job(const state::job_key& key, const state::job
     if (s.status_changed_at)
         sample(f_status_last_change, core::to_unix_seconds(*s.status_changed_at));
     sample(f_status_changes, static_cast<double>(s.status_changes));
+    // One series per job: the API's own error wins; a child's error in the job list has no code.
     if (!s.api_error.empty())
         labelled(f_api_error, "error_code", s.api_error.code, 1);
+    else if (!s.listed_error.empty())
+        labelled(f_api_error, "error_code", state::unknown_error_code, 1);
 
     if (s.precheck.present)
     {

@@ -101,6 +101,25 @@ std::vector<listed_job> flatten(const drs_api::job_summary& job, std::string_vie
     return out;
 }
 
+std::optional<std::string> listed_error(const listed_job& job)
+{
+    if (job.parent_id.empty())
+        return std::nullopt;
+    return job.error_msg.substr(0, 160);
+}
+
+bool listing_changes(const state::job_state& s, const listed_job& job)
+{
+    const auto e = listed_error(job);
+    return e && *e != s.listed_error;
+}
+
+void apply_listing(state::job_state& s, const listed_job& job)
+{
+    if (auto e = listed_error(job))
+        s.listed_error = std::move(*e);
+}
+
 namespace {
 
 bool contains_ci(const std::vector<std::string>& set, std::string_view value)
@@ -237,6 +256,12 @@ discovery_change discovery_tracker::apply(const selection& pass, bool complete, 
         it = jobs_.erase(it);
     }
     return change;
+}
+
+const listed_job* discovery_tracker::find(std::string_view id) const
+{
+    const auto it = jobs_.find(id);
+    return it != jobs_.end() ? &it->second.job : nullptr;
 }
 
 std::vector<listed_job> discovery_tracker::jobs() const

@@ -64,6 +64,8 @@ awaitable<outcome> project_poller::impl::discovery_round()
     if (stopping)
         co_return result;
     apply_discovery(discovered.apply(pass, complete, clock.now()));
+    // A partial pass too: what it listed is what the API says now.
+    apply_listings(pass);
 
     if (sink.on_discovery)
     {
@@ -120,6 +122,22 @@ void project_poller::impl::apply_discovery(const discovery_change& change)
         for (auto& e : removed)
             e.detail = std::string(gone.reason);
         emit(removed);
+    }
+}
+
+void project_poller::impl::apply_listings(const selection& pass)
+{
+    for (const auto& job : pass.matched)
+    {
+        // Jobs left out by max_jobs are not monitored; gone ones are not polled until reload.
+        if (!discovered.known(job.id) || roster.gone(job.id))
+            continue;
+        const auto* stored = store.find(plan.project, job.id);
+        if (!stored || !listing_changes(*stored, job))
+            continue;
+        auto s = *stored;
+        apply_listing(s, job);
+        commit(job.id, std::move(s));
     }
 }
 

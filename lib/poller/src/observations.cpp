@@ -17,7 +17,7 @@ state::api_error_state to_api_error(const std::optional<drs_api::item_error>& e)
 {
     if (!e || (e->code.empty() && e->message.empty()))
         return {};
-    return {e->code.empty() ? std::string("unknown") : e->code, e->message.substr(0, 160)};
+    return {e->code.empty() ? std::string(state::unknown_error_code) : e->code, e->message.substr(0, 160)};
 }
 
 // ---- batch-status

@@ -88,7 +88,12 @@ state::job_state project_poller::impl::current(const std::string& id) const
 {
     if (const auto* s = store.find(plan.project, id))
         return *s;
-    return roster.new_job(id);
+    auto s = roster.new_job(id);
+    // A discovered job enters the store with what its listing said (a child's error message), so
+    // that its first observation already tells it.
+    if (const auto* listed = discovered.find(id))
+        apply_listing(s, *listed);
+    return s;
 }
 
 void project_poller::impl::emit(std::vector<state::event>& events)

@@ -100,6 +100,9 @@ struct project_poller::impl : std::enable_shared_from_this<impl>
     // was complete.
     boost::asio::awaitable<bool> list_jobs(std::string db_use_type, selection& out, outcome& result);
     void apply_discovery(const discovery_change& change);
+    // What the pass listed of each monitored job it names (a child's error message), stored
+    // through the normal update; a job not stored yet starts with it (current()).
+    void apply_listings(const selection& pass);
     boost::asio::awaitable<outcome> dr_round();
     boost::asio::awaitable<outcome> components_round();
     boost::asio::awaitable<outcome> actions_round();

@@ -190,6 +190,18 @@ void diff_dr(const dr_state& b, const dr_state& a, builder& out)
     }
 }
 
+// A child's error in the job list has no code: it is told as an API error with the code
+// "unknown" (as it is exported) and a detail that names the job list. A new message replaces the
+// old one (from and to both "unknown"); an empty one clears it.
+void diff_listed_error(const std::string& before, const std::string& after, builder& out)
+{
+    const std::string code(unknown_error_code);
+    if (!after.empty())
+        out.add(event_kind::api_error_appeared, before.empty() ? "" : code, code, "job list: " + after);
+    else
+        out.add(event_kind::api_error_cleared, code, "", "job list");
+}
+
 void diff_existing(const job_state& b, const job_state& a, builder& out)
 {
     if (a.status != b.status && !a.status.empty())
@@ -230,6 +242,8 @@ void diff_existing(const job_state& b, const job_state& a, builder& out)
         );
     else if (a.api_error.empty() && !b.api_error.empty())
         out.add(event_kind::api_error_cleared, b.api_error.code, "");
+    if (a.listed_error != b.listed_error)
+        diff_listed_error(b.listed_error, a.listed_error, out);
 
     if (a.metadata.async_job_id != b.metadata.async_job_id)
         out.add(event_kind::async_membership_changed, b.metadata.async_job_id, a.metadata.async_job_id);
@@ -292,6 +306,8 @@ std::vector<event> diff(
                 after->api_error.code,
                 after->api_error.message_short
             );
+        if (!after->listed_error.empty())
+            diff_listed_error("", after->listed_error, out);
     }
     else if (!after)
     {

@@ -21,7 +21,7 @@ bool domain_differs(const job_state& a, const job_state& b)
         a.phases == b.phases && a.delay_seconds == b.delay_seconds &&
         a.remaining_seconds == b.remaining_seconds && a.precheck == b.precheck && a.init == b.init &&
         a.node == b.node && a.collect == b.collect && a.dr == b.dr && a.api_error == b.api_error &&
-        a.source == b.source
+        a.listed_error == b.listed_error && a.source == b.source
     );
 }
 

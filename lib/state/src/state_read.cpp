@@ -245,6 +245,7 @@ std::optional<std::pair<job_key, job_state>> job_from_json(
         r.get(*e, "code", s.api_error.code, path + ".api_error");
         r.get(*e, "message_short", s.api_error.message_short, path + ".api_error");
     }
+    r.get(o, "listed_error", s.listed_error, path);
     r.get(o, "source", s.source, path);
     r.get_time(o, "last_refresh_ns", s.last_refresh, path);
     r.get_time(o, "last_change_ns", s.last_change, path);

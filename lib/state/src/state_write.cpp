@@ -180,6 +180,7 @@ void write_job(json_writer& w, const job_key& key, const job_state& s)
     put(w, "code", s.api_error.code);
     put(w, "message_short", s.api_error.message_short);
     w.end_object();
+    put(w, "listed_error", s.listed_error);
 
     w.key("source");
     w.string(s.source);

@@ -197,7 +197,8 @@ TEST(ApiViews, AttentionReasonsNameEveryProblemOfAJob)
     s.precheck.complete = true;
     s.precheck.passed = false;
     s.api_error = {"DRS.M00500", "busy"};
-    EXPECT_EQ(attention_reasons(s), "failed, stale, pre-check failed, API error DRS.M00500");
+    s.listed_error = "connection lost";
+    EXPECT_EQ(attention_reasons(s), "failed, stale, pre-check failed, API error DRS.M00500, job list error");
     s = {};
     s.precheck.complete = false;  // a pre-check still running is not failed
     s.precheck.passed = std::nullopt;

@@ -26,7 +26,7 @@ using state::testing::full_job;
 // A field added to one of these structs changes its count: add it to full_job() (tests/unit/state/
 // fixtures.hpp), to the state file's writer and reader, to write_job (api_views.cpp) and, when it
 // is a number, to the metrics renderer, then to the expectations below.
-static_assert(boost::pfr::tuple_size_v<state::job_state> == 18);
+static_assert(boost::pfr::tuple_size_v<state::job_state> == 19);
 static_assert(boost::pfr::tuple_size_v<state::job_metadata> == 8);
 static_assert(boost::pfr::tuple_size_v<state::precheck_state> == 6);
 static_assert(boost::pfr::tuple_size_v<state::precheck_item> == 3);
@@ -97,6 +97,7 @@ TEST(JobRecord, TheApiShowsEveryFieldWithItsValue)
         "stale": true, "last_refresh": "2023-11-14T22:16:40.000Z",
         "status_changed_at": "2023-11-14T22:15:00.000Z",
         "api_error": {"code": "DRS.M00289", "message": "job not found in batch"},
+        "listed_error": "child: connection to the source lost",
         "parent_id": "parent-1", "job_direction": "up", "created": "2020-09-13T12:26:40.412Z",
         "status_changes": 3, "last_change": "2023-11-14T22:15:50.000Z",
         "phases": {"data": 0.5, "index": 0.25, "struct": 1},

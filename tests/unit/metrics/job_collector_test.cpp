@@ -54,6 +54,30 @@ TEST(MetricsJobCollector, RendersIdentityLabelsAndStatus)
     EXPECT_EQ(value_of(s, "drs_job_stale", job1), 0);
 }
 
+TEST(MetricsJobCollector, AChildsListedErrorIsAnApiErrorWithTheUnknownCodeUnlessTheApiGaveOne)
+{
+    fixture f;
+    state::job_state child;
+    child.status = "INCRE_TRANSFER_FAILED";
+    child.listed_error = "connection lost";
+    f.store.upsert({"proj-a", "job-1"}, child);
+    const auto s = f.scrape();
+    EXPECT_EQ(value_of(s, "drs_job_api_error", {{"job_id", "job-1"}, {"error_code", "unknown"}}), 1);
+    // The message is free text: never a label.
+    EXPECT_EQ(f.text().find("connection lost"), std::string::npos);
+
+    child.api_error = {"DRS.M00500", "busy"};
+    f.store.upsert({"proj-a", "job-1"}, child);
+    std::size_t series = 0;
+    for (const auto& sample : f.scrape())
+        series += sample.name == "drs_job_api_error";
+    EXPECT_EQ(series, 1u);
+    EXPECT_EQ(
+        value_of(f.scrape(), "drs_job_api_error", {{"job_id", "job-1"}, {"error_code", "DRS.M00500"}}),
+        1
+    );
+}
+
 TEST(MetricsJobCollector, EveryJobSeriesCarriesProjectAndJobId)
 {
     fixture f;

@@ -1,4 +1,5 @@
 #include "drsmon/poller/discovery.hpp"
+#include "drsmon/state/diff.hpp"
 
 #include <gtest/gtest.h>
 
@@ -340,6 +341,70 @@ TEST(DiscoveryChildren, KeepsTheListedDbUseTypeWhenTheJobNamesIt)
     EXPECT_EQ(poller::flatten(j, "sync").front().db_use_type, "cloudDataGuard");
 }
 
+// ---- what a listing says of a job
+
+poller::listed_job child_listed(std::string error_msg)
+{
+    poller::listed_job j;
+    j.id = "c2";
+    j.parent_id = "p";
+    j.status = "INCRE_TRANSFER_FAILED";
+    j.error_msg = std::move(error_msg);
+    return j;
+}
+
+TEST(DiscoveryListing, SetsAChildsErrorAndClearsItWhenTheListingShowsNone)
+{
+    state::job_state s;
+    EXPECT_TRUE(poller::listing_changes(s, child_listed("connection lost")));
+    poller::apply_listing(s, child_listed("connection lost"));
+    EXPECT_EQ(s.listed_error, "connection lost");
+    EXPECT_TRUE(s.api_error.empty()) << "the status round's field is not touched";
+    EXPECT_FALSE(poller::listing_changes(s, child_listed("connection lost")));
+
+    EXPECT_TRUE(poller::listing_changes(s, child_listed("")));
+    poller::apply_listing(s, child_listed(""));
+    EXPECT_EQ(s.listed_error, "");
+    EXPECT_FALSE(poller::listing_changes(s, child_listed("")));
+}
+
+TEST(DiscoveryListing, LeavesAParentAsItIs)
+{
+    poller::listed_job parent;
+    parent.id = "p";
+    state::job_state s;
+    s.listed_error = "restored from the state file";
+    EXPECT_EQ(poller::listed_error(parent), std::nullopt);
+    EXPECT_FALSE(poller::listing_changes(s, parent));
+    poller::apply_listing(s, parent);
+    EXPECT_EQ(s.listed_error, "restored from the state file");
+}
+
+TEST(DiscoveryListing, CutsTheMessageTo160Bytes)
+{
+    EXPECT_EQ(poller::listed_error(child_listed(std::string(500, 'x'))), std::string(160, 'x'));
+}
+
+TEST(DiscoveryListing, AChangedErrorIsOneEventAndAListingThatRepeatsItNone)
+{
+    const state::job_key key{"proj", "c2"};
+    state::job_state before;
+    before.status = "INCRE_TRANSFER_FAILED";
+    auto after = before;
+    poller::apply_listing(after, child_listed("connection lost"));
+    const auto events = state::diff(&before, &after, key, t0);
+    ASSERT_EQ(events.size(), 1u);
+    EXPECT_EQ(events[0].kind, state::event_kind::api_error_appeared);
+    EXPECT_EQ(events[0].to, "unknown");
+    EXPECT_EQ(events[0].detail, "job list: connection lost");
+
+    // The next listing says the same: nothing to store, nothing to tell.
+    EXPECT_FALSE(poller::listing_changes(after, child_listed("connection lost")));
+    auto again = after;
+    poller::apply_listing(again, child_listed("connection lost"));
+    EXPECT_TRUE(state::diff(&after, &again, key, t0).empty());
+}
+
 TEST(DiscoverySelection, ListsAJobSeenOnTwoPagesOnce)
 {
     const auto f = poller::discovery_filter::make({});
@@ -458,6 +523,19 @@ TEST(DiscoveryTracker, ReportsJobsListedAgainWithOtherValues)
     ASSERT_EQ(c.updated.size(), 1u);
     EXPECT_EQ(c.updated[0].id, "s2");
     EXPECT_TRUE(c.added.empty());
+}
+
+TEST(DiscoveryTracker, FindsAJobAsLastListed)
+{
+    poller::discovery_tracker t(100);
+    auto first = pass_of({"s1"});
+    first.matched[0].error_msg = "connection lost";
+    t.apply(first, true, t0);
+    ASSERT_NE(t.find("s1"), nullptr);
+    EXPECT_EQ(t.find("s1")->error_msg, "connection lost");
+    t.apply(pass_of({"s1"}), false, t0);
+    EXPECT_EQ(t.find("s1")->error_msg, "");
+    EXPECT_EQ(t.find("s2"), nullptr);
 }
 
 TEST(DiscoveryTracker, StopsAddingAtMaxJobsAndSaysSo)

@@ -123,6 +123,40 @@ std::vector<diff_case> cases()
          true,
          nothing,
          {{event_kind::api_error_cleared, "DRS.M05004", ""}}},
+        {"ListedErrorAppears",
+         true,
+         nothing,
+         true,
+         [](job_state& s) { s.listed_error = "connection lost"; },
+         {{event_kind::api_error_appeared, "", "unknown"}}},
+        {"ListedErrorChangesItsMessage",
+         true,
+         [](job_state& s) { s.listed_error = "connection lost"; },
+         true,
+         [](job_state& s) { s.listed_error = "disk full"; },
+         {{event_kind::api_error_appeared, "unknown", "unknown"}}},
+        {"ListedErrorClears",
+         true,
+         [](job_state& s) { s.listed_error = "connection lost"; },
+         true,
+         nothing,
+         {{event_kind::api_error_cleared, "unknown", ""}}},
+        {"ListedErrorBesideAnApiError",
+         true,
+         [](job_state& s) { s.api_error = {"DRS.M05004", "job deleted"}; },
+         true,
+         [](job_state& s) {
+             s.api_error = {"DRS.M05004", "job deleted"};
+             s.listed_error = "connection lost";
+         },
+         {{event_kind::api_error_appeared, "", "unknown"}}},
+        {"NewChildWithAListedError",
+         false,
+         nothing,
+         true,
+         [](job_state& s) { s.listed_error = "connection lost"; },
+         {{event_kind::job_added, "", "INCRE_TRANSFER_STARTED"},
+          {event_kind::api_error_appeared, "", "unknown"}}},
         {"AsyncMembershipChanges",
          true,
          nothing,
@@ -237,6 +271,25 @@ TEST(StateDiffCoverage, TheTableCoversEveryEventKind)
         const bool by_poller = k == event_kind::job_discovered || k == event_kind::job_not_found;
         EXPECT_TRUE(by_poller || covered.contains(k)) << to_string(k);
     }
+}
+
+TEST(StateDiff, SaysThatAListedErrorCameFromTheJobList)
+{
+    job_state before = base();
+    job_state after = base();
+    after.listed_error = "connection lost";
+    const job_key key{"proj", "job-1"};
+    const auto appeared = diff(&before, &after, key, at(1));
+    ASSERT_EQ(appeared.size(), 1u);
+    EXPECT_EQ(appeared[0].detail, "job list: connection lost");
+    const auto added = diff(nullptr, &after, key, at(1));
+    ASSERT_EQ(added.size(), 2u);
+    EXPECT_EQ(added[1].detail, "job list: connection lost");
+    const auto cleared = diff(&after, &before, key, at(1));
+    ASSERT_EQ(cleared.size(), 1u);
+    EXPECT_EQ(cleared[0].detail, "job list");
+    // The monitor's own comparison sees it too (a changed message is stored as a change).
+    EXPECT_TRUE(domain_differs(before, after));
 }
 
 TEST(StateDiffUnchanged, AnIdenticalObservationProducesNothing)

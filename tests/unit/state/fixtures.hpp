@@ -90,6 +90,7 @@ inline job_state full_job()
     s.collect.query_id = "q-123";
     s.api_error.code = "DRS.M00289";
     s.api_error.message_short = "job not found in batch";
+    s.listed_error = "child: connection to the source lost";
     s.source = "async_batch";
     s.last_refresh = at(1'700'000'200) + std::chrono::nanoseconds(123);
     s.last_change = at(1'700'000'150);

@@ -147,6 +147,7 @@ json::object reference_job(const job_key& key, const job_state& s)
     put(err, "code", s.api_error.code);
     put(err, "message_short", s.api_error.message_short);
     o["api_error"] = std::move(err);
+    put(o, "listed_error", s.listed_error);
     o["source"] = s.source;
     put(o, "last_refresh_ns", s.last_refresh);
     put(o, "last_change_ns", s.last_change);
@@ -209,6 +210,7 @@ job_state awkward_job(bool invalid_utf8)
     s.dr.current_action = "tab\t";
     s.dr.dr_not_applicable = "cloudDataGuard|FULL_INCR_TRANS|FULL_TRANSFER_STARTED";
     s.api_error.message_short = invalid_utf8 ? "\xff\xfe invalid UTF-8" : "valid";
+    s.listed_error = "line\nbreak \"quoted\"";
     s.source = "";
     s.last_refresh = core::wall_time(std::chrono::nanoseconds(std::numeric_limits<std::int64_t>::max()));
     return s;

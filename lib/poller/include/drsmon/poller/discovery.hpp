@@ -3,6 +3,7 @@
 #include "drsmon/core/clock.hpp"
 #include "drsmon/core/error.hpp"
 #include "drsmon/drs_api/models.hpp"
+#include "drsmon/state/job_state.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -132,6 +133,19 @@ struct listed_job
 // fields from their parent.
 std::vector<listed_job> flatten(const drs_api::job_summary& job, std::string_view db_use_type);
 
+// ---- what a listing says of a job it lists
+
+// A child's error message as listed (error_msg cut to 160 bytes, as per-item errors are: free
+// text, never a label; "" when the listing shows none), or nullopt for a parent: ShowJobList
+// carries no message of its own for it.
+std::optional<std::string> listed_error(const listed_job& job);
+// True when apply_listing(s, job) would change `s`.
+bool listing_changes(const state::job_state& s, const listed_job& job);
+// Stores what a listing (complete or partial) says of a job it lists: a child's error message,
+// set when the listing shows one and cleared when it shows none, in its own field (listed_error;
+// the status round rewrites api_error every round). A parent's state is left as it is.
+void apply_listing(state::job_state& s, const listed_job& job);
+
 // The compiled filters. Checks the API could not make are made here; those it made are made again
 // (harmless, and an API that ignores a filter does not widen discovery). Tags and the enterprise
 // project are checked only when the listing reports them.
@@ -199,6 +213,8 @@ public:
     discovery_change apply(const selection& pass, bool complete, core::wall_time now);
 
     bool known(std::string_view id) const { return jobs_.contains(id); }
+    // The job as last listed, or nullptr when it is not known.
+    const listed_job* find(std::string_view id) const;
     std::size_t size() const noexcept { return jobs_.size(); }
     // The known jobs in ID order.
     std::vector<listed_job> jobs() const;

@@ -86,7 +86,9 @@ struct event
 // The events between two observations of a job. before == nullptr: the job is new;
 // after == nullptr: the job was removed. An unchanged observation gives no events.
 // seq is left 0. For a new job: job_added, plus job_failed / api_error_appeared when
-// the first observation already shows them.
+// the first observation already shows them. A child's error in the job list (listed_error) is an
+// api_error_appeared (code "unknown", detail "job list: <message>") when it appears or changes and
+// an api_error_cleared (detail "job list") when it goes.
 std::vector<event> diff(
     const job_state* before,
     const job_state* after,

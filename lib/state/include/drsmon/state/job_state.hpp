@@ -203,6 +203,10 @@ struct api_error_state
     friend bool operator==(const api_error_state&, const api_error_state&) = default;
 };
 
+// The code a per-job error is exported with when the API gave only a message: a per-item error
+// without error_code, and a child's error_msg in the job list (which carries no code).
+inline constexpr std::string_view unknown_error_code = "unknown";
+
 inline constexpr std::string_view source_config = "config";
 inline constexpr std::string_view source_async_batch = "async_batch";
 inline constexpr std::string_view source_discovery = "discovery";
@@ -228,6 +232,10 @@ struct job_state
     collect_state collect;
     dr_state dr;
     api_error_state api_error;
+    // A child's error_msg as the job list last showed it, cut to 160 bytes (free text: never a
+    // label); empty = none. Its own field: the status round rewrites api_error every round, and
+    // two sources in one field would flap.
+    std::string listed_error;
 
     std::string source{source_config};  // "config" | "async_batch" | "discovery"
     std::optional<core::wall_time> last_refresh;
