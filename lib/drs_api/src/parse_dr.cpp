@@ -4,6 +4,7 @@
 #include "parse_common.hpp"
 
 #include <array>
+#include <cmath>
 #include <utility>
 
 namespace drsmon::drs_api {
@@ -63,13 +64,22 @@ std::optional<double> delay(const json::object& o, std::initializer_list<std::st
     return v ? delay_value(*v) : std::nullopt;
 }
 
+// A finite, non-negative figure times its unit; a product that overflows (1e306 GB, 1e306 h) is
+// no figure rather than infinity.
+std::optional<double> times_unit(std::optional<double> n, double factor) noexcept
+{
+    if (!n || *n < 0)
+        return std::nullopt;
+    const double v = *n * factor;
+    if (!std::isfinite(v))
+        return std::nullopt;
+    return v;
+}
+
 // A size in MB or GB as a number or string; negative sizes are not sizes.
 std::optional<double> scaled(const json::object& o, std::string_view key, double factor) noexcept
 {
-    const auto n = reader::number(o, key);
-    if (!n || *n < 0)
-        return std::nullopt;
-    return *n * factor;
+    return times_unit(reader::number(o, key), factor);
 }
 
 std::optional<double> non_negative(
@@ -187,10 +197,7 @@ std::optional<double> parse_delay_text(std::string_view text) noexcept
     // parse_number_text also takes a trailing '%', which a delay never has.
     if (!factor || number.empty() || number.back() == '%')
         return std::nullopt;
-    const auto v = parse_number_text(number);
-    if (!v || *v < 0)
-        return std::nullopt;
-    return *v * *factor;
+    return times_unit(parse_number_text(number), *factor);
 }
 
 core::result<batch_rpo_rto_response> parse_batch_rpo_rto(std::string_view body)

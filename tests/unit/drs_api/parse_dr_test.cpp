@@ -98,6 +98,9 @@ INSTANTIATE_TEST_SUITE_P(
         delay_case{"nan", std::nullopt},
         delay_case{"inf", std::nullopt},
         delay_case{"1e400", std::nullopt},
+        delay_case{"1e306h", std::nullopt},
+        delay_case{"9e307 min", std::nullopt},
+        delay_case{"1e308ms", 1e305},
         delay_case{"12 s s", std::nullopt}
     )
 );
@@ -393,6 +396,24 @@ TEST(ParseDrMonitoring, NegativeSizesAndRatesAreAbsent)
     EXPECT_FALSE(m.source.rows_per_second);
     EXPECT_FALSE(m.cpu_used_ratio);
     EXPECT_FALSE(m.transferred_rows);
+}
+
+// A size whose product with its unit overflows a double is no figure, never infinity (found by
+// the fuzzer: tests/data/fuzz/regressions/drs_api_dr_parse/).
+TEST(ParseDrMonitoring, SizesThatOverflowInBaseUnitsAreAbsent)
+{
+    const auto r = parse_dr_monitoring(
+        R"({"results":[{"id":"a","data_guard_monitor":{"volume_used_inGB":1e300,"node_mem_inMB":"1e305",)"
+        R"("trans_inMB":1.7e308,"node_volume_inGB":"2","sr_delay":"1e306h"}}]})"
+    );
+    ASSERT_TRUE(r.has_value()) << r.error().to_string();
+    const auto& m = *r->results[0].monitor;
+    EXPECT_FALSE(m.volume_used_bytes);
+    EXPECT_FALSE(m.node_memory_bytes);
+    EXPECT_FALSE(m.transferred_bytes);
+    EXPECT_FALSE(m.source.delay_seconds);
+    ASSERT_TRUE(m.node_volume_bytes);
+    EXPECT_EQ(*m.node_volume_bytes, 2.0 * 1024 * mib);
 }
 
 TEST(ParseDrMonitoring, ReportsBadShapesWithTheApiAndThePath)
