@@ -87,36 +87,42 @@ poller::project_plan plan_of(const config::global_config& g, const config::proje
     plan.async_jobs = p.async_jobs;
     if (p.discovery.enabled)
     {
-        poller::discovery_plan d;
-        d.db_use_types = p.discovery.db_use_types;
-        d.filter.engine_types = p.discovery.engine_types;
-        d.filter.statuses = p.discovery.statuses;
-        d.filter.exclude_statuses = p.discovery.exclude_statuses;
-        d.filter.name_regex = p.discovery.name_regex;
-        d.filter.exclude_name_regex = p.discovery.exclude_name_regex;
-        d.filter.tags = p.discovery.tags;
-        d.filter.enterprise_project_id = p.discovery.enterprise_project_id;
-        d.max_jobs = static_cast<std::size_t>(p.discovery.max_jobs);
-        plan.discovery = std::move(d);
+        const auto& d = p.discovery;
+        plan.discovery = poller::discovery_plan{
+            .db_use_types = d.db_use_types,
+            .filter =
+                {
+                    .engine_types = d.engine_types,
+                    .statuses = d.statuses,
+                    .exclude_statuses = d.exclude_statuses,
+                    .name_regex = d.name_regex,
+                    .exclude_name_regex = d.exclude_name_regex,
+                    .tags = d.tags,
+                    .enterprise_project_id = d.enterprise_project_id,
+                },
+            .max_jobs = static_cast<std::size_t>(d.max_jobs),
+        };
     }
     // In the order of poller::task: status, detail, precheck, init, async, collect (whose due
     // collections are looked for every poll interval), discovery, dr, components.
-    plan.schedule.interval = {
-        g.poll_interval,
-        g.detail_interval,
-        g.precheck_interval,
-        g.init_interval,
-        g.async_interval,
-        g.poll_interval,
-        p.discovery.interval,
-        g.dr_interval,
-        g.components_interval};
+    plan.schedule = {
+        .interval =
+            {g.poll_interval,
+             g.detail_interval,
+             g.precheck_interval,
+             g.init_interval,
+             g.async_interval,
+             g.poll_interval,
+             p.discovery.interval,
+             g.dr_interval,
+             g.components_interval},
+        .jitter = g.jitter,
+        .throttle_initial = g.throttle.min_backoff,
+        .throttle_max = g.throttle.max_backoff,
+        .auth_hold = g.auth_failure_backoff,
+    };
     plan.dr = p.dr;
     plan.components = p.components;
-    plan.schedule.jitter = g.jitter;
-    plan.schedule.auth_hold = g.auth_failure_backoff;
-    plan.schedule.throttle_initial = g.throttle.min_backoff;
-    plan.schedule.throttle_max = g.throttle.max_backoff;
     plan.batch_size = static_cast<unsigned>(g.batch_size);
     plan.max_concurrency = static_cast<unsigned>(g.max_concurrency);
     plan.max_staleness = g.max_staleness;

@@ -16,6 +16,7 @@
 namespace drsmon::poller {
 
 using boost::asio::awaitable;
+namespace api = drs_api;
 
 // The status round asks each API only about the jobs due for it, packed into full batches
 // (rules.hpp): batch-progress first for the jobs in a transfer phase, whose answers carry the
@@ -45,7 +46,12 @@ awaitable<outcome> project_poller::impl::status_round()
         return ids;
     };
     auto first_ids = progress_due();
-    auto result = co_await batch_round(task::status, progress_observation, std::move(first_ids));
+    auto result = co_await batch_round(
+        task::status,
+        &api::batch_progress_request,
+        &api::parse_batch_progress,
+        std::move(first_ids)
+    );
     if (stopping)
         co_return result;
 
@@ -61,7 +67,12 @@ awaitable<outcome> project_poller::impl::status_round()
             status_ids.push_back(std::move(id));
     }
     auto status_asked = status_ids;
-    const auto status = co_await batch_round(task::status, status_observation, std::move(status_ids));
+    const auto status = co_await batch_round(
+        task::status,
+        &api::batch_status_request,
+        &api::parse_batch_status,
+        std::move(status_ids)
+    );
     if (status == outcome::ok)
         for (auto& id : status_asked)
             status_checked.insert_or_assign(std::move(id), now);
@@ -70,7 +81,15 @@ awaitable<outcome> project_poller::impl::status_round()
         co_return result;
 
     auto late_ids = progress_due();
-    result = worst(result, co_await batch_round(task::status, progress_observation, std::move(late_ids)));
+    result = worst(
+        result,
+        co_await batch_round(
+            task::status,
+            &api::batch_progress_request,
+            &api::parse_batch_progress,
+            std::move(late_ids)
+        )
+    );
     // The final read after a transfer phase is done once the round got through.
     if (result == outcome::ok)
         for (const auto& id : progress_asked)
@@ -91,7 +110,12 @@ awaitable<outcome> project_poller::impl::detail_round()
     auto ids = roster.ids();
     for (auto& id : roster.missing_ids())
         ids.push_back(std::move(id));
-    auto result = co_await batch_round(task::detail, detail_observation, std::move(ids));
+    auto result = co_await batch_round(
+        task::detail,
+        &api::batch_detail_request,
+        &api::parse_batch_detail,
+        std::move(ids)
+    );
     if (plan.dr && !stopping)
         result = worst(result, co_await actions_round());
     co_return result;
@@ -100,17 +124,26 @@ awaitable<outcome> project_poller::impl::detail_round()
 awaitable<outcome> project_poller::impl::precheck_round()
 {
     auto ids = ids_where(wants_precheck);
-    co_return co_await batch_round(task::precheck, precheck_observation, std::move(ids));
+    co_return co_await batch_round(
+        task::precheck,
+        &api::batch_precheck_result_request,
+        &api::parse_batch_precheck_result,
+        std::move(ids)
+    );
 }
 
 awaitable<outcome> project_poller::impl::init_round()
 {
     auto ids = ids_where(wants_init);
-    auto process_ids = ids;
-    auto result = co_await batch_round(task::init, struct_process_observation, std::move(process_ids));
+    auto result = co_await batch_round(
+        task::init,
+        &api::batch_struct_process_request,
+        &api::parse_batch_struct_process,
+        ids
+    );
     // Object details only for types still in progress: one listing per object type and batch
     // of up to batch_size jobs.
-    std::map<std::string, std::pair<drs_api::struct_object_type, std::vector<std::string>>> by_type;
+    std::map<std::string, std::pair<api::struct_object_type, std::vector<std::string>>> by_type;
     for (const auto& id : ids)
     {
         const auto* s = store.find(plan.project, id);
@@ -133,13 +166,13 @@ awaitable<outcome> project_poller::impl::init_round()
             bool more = true;
             for (int page = 1; more && page <= struct_detail_tally::max_pages; ++page)
             {
-                auto spec = drs_api::batch_struct_detail_request(
+                auto spec = api::batch_struct_detail_request(
                     plan.project_id,
                     batch,
                     entry.first,
                     {.cur_page = page, .per_page = struct_detail_tally::per_page}
                 );
-                const auto answer = co_await fetch(std::move(spec), &drs_api::parse_batch_struct_detail);
+                const auto answer = co_await fetch(std::move(spec), &api::parse_batch_struct_detail);
                 if (!settle(task::init, answer, result))
                     break;
                 more = tally.add_page(*answer);
@@ -168,13 +201,13 @@ awaitable<outcome> project_poller::impl::async_round()
         bool complete = true;
         while (pager.more() && !stopping)
         {
-            auto spec = drs_api::async_job_detail_request(
+            auto spec = api::async_job_detail_request(
                 plan.project_id,
                 batch_id,
                 pager.offset(),
                 pager.limit()
             );
-            const auto answer = co_await fetch(std::move(spec), &drs_api::parse_async_job_detail);
+            const auto answer = co_await fetch(std::move(spec), &api::parse_async_job_detail);
             if (!settle(task::async, answer, result))
             {
                 complete = false;
@@ -232,29 +265,21 @@ awaitable<outcome> project_poller::impl::collect_round()
             continue;
         if (step == collect_step::submit)
             next_collect[job.id] = now + job.collect_interval;
-        auto spec = step == collect_step::poll ? drs_api::collection_status_request(
-                                                     plan.project_id,
-                                                     job.id,
-                                                     existing->collect.query_id
-                                                 )
-                                               : drs_api::db_objects_collect_request(
-                                                     plan.project_id,
-                                                     job.id,
-                                                     *job.collect_type,
-                                                     true
-                                                 );
+        auto spec = step == collect_step::poll
+                        ? api::collection_status_request(plan.project_id, job.id, existing->collect.query_id)
+                        : api::db_objects_collect_request(plan.project_id, job.id, *job.collect_type, true);
         const auto o = step == collect_step::poll ? co_await fetch_into(
                                                         task::collect,
                                                         job.id,
                                                         std::move(spec),
-                                                        &drs_api::parse_collection_status,
+                                                        &api::parse_collection_status,
                                                         &apply_collection_status
                                                     )
                                                   : co_await fetch_into(
                                                         task::collect,
                                                         job.id,
                                                         std::move(spec),
-                                                        &drs_api::parse_db_objects_collect,
+                                                        &api::parse_db_objects_collect,
                                                         &apply_collect_submit
                                                     );
         result = worst(result, o);
@@ -267,15 +292,22 @@ awaitable<outcome> project_poller::impl::collect_round()
 awaitable<outcome> project_poller::impl::dr_round()
 {
     auto ids = ids_where(wants_dr);
-    auto rpo_ids = ids;
-    auto result = co_await batch_round(task::dr, rpo_rto_observation, std::move(rpo_ids));
+    auto result = co_await batch_round(task::dr, &api::batch_rpo_rto_request, &api::parse_batch_rpo_rto, ids);
     if (stopping)
         co_return result;
     std::vector<std::string> monitor_ids;
     for (auto& id : ids)
         if (const auto* s = store.find(plan.project, id); s && wants_dr(*s))
             monitor_ids.push_back(std::move(id));
-    co_return worst(result, co_await batch_round(task::dr, dr_monitor_observation, std::move(monitor_ids)));
+    co_return worst(
+        result,
+        co_await batch_round(
+            task::dr,
+            &api::dr_monitoring_request,
+            &api::parse_dr_monitoring,
+            std::move(monitor_ids)
+        )
+    );
 }
 
 // One GET per job in an incremental phase. DRS.M00304 (not applicable) is an answer, not a
@@ -285,8 +317,8 @@ awaitable<outcome> project_poller::impl::components_round()
     co_return co_await per_job_round(
         task::components,
         &wants_components,
-        &drs_api::increment_components_request,
-        &drs_api::parse_increment_components,
+        &api::increment_components_request,
+        &api::parse_increment_components,
         &apply_components,
         &apply_components_not_applicable
     );
@@ -298,8 +330,8 @@ awaitable<outcome> project_poller::impl::actions_round()
     co_return co_await per_job_round(
         task::detail,
         &wants_actions,
-        &drs_api::job_actions_request,
-        &drs_api::parse_job_actions,
+        &api::job_actions_request,
+        &api::parse_job_actions,
         &apply_actions
     );
 }

@@ -142,13 +142,13 @@ struct project_poller::impl : std::enable_shared_from_this<impl>
     }
 
     // Maps every item of an answer into the store, as the observation judges it.
-    template <class Response, class Item>
-    void observe(const batch_observation<Response, Item>& obs, const Response& answer)
+    template <class Response>
+    void observe(const Response& answer)
     {
         const auto now = clock.now();
-        for (const Item& item : answer.results)
+        for (const auto& item : answer.results)
         {
-            const std::string& id = item.*obs.job_id;
+            const std::string& id = job_id_of(item);
             if (id.empty() || roster.gone(id))
                 continue;
             const auto judged = judge(store.find(plan.project, id), item);
@@ -182,16 +182,16 @@ struct project_poller::impl : std::enable_shared_from_this<impl>
         bool abort = false;
     };
 
-    template <class Response, class Item>
+    template <class Response>
     static boost::asio::awaitable<void> batch_worker(
         std::shared_ptr<impl> self,
         std::shared_ptr<batch_queue> q,
-        const batch_observation<Response, Item>* obs,
+        batch_observation<Response> obs,
         task t
     )
     {
         std::function<drs_api::request_spec(std::span<const std::string>)> build =
-            [pid = self->plan.project_id, request = obs->request](std::span<const std::string> ids) {
+            [pid = self->plan.project_id, request = obs.request](std::span<const std::string> ids) {
                 return request(pid, ids);
             };
         while (q->next < q->batches.size() && !q->abort && !self->stopping)
@@ -209,22 +209,24 @@ struct project_poller::impl : std::enable_shared_from_this<impl>
             }
             for (const auto& body : out.bodies)
             {
-                const auto answer = obs->parse(body);
+                const auto answer = obs.parse(body);
                 if (self->settle(t, answer, q->result))
-                    self->observe(*obs, *answer);
+                    self->observe(*answer);
             }
         }
     }
 
     // Asks a batch API about `ids`, batch_size at a time, and maps the answers into the store.
     // Unknown IDs are dropped.
-    template <class Response, class Item>
+    template <class Response>
     boost::asio::awaitable<outcome> batch_round(
         task t,
-        const batch_observation<Response, Item>& obs,
+        decltype(batch_observation<Response>::request) request,
+        core::result<Response> (*parse)(std::string_view),
         std::vector<std::string> ids
     )
     {
+        const batch_observation<Response> obs{request, parse};
         auto q = std::make_shared<batch_queue>();
         q->batches = batches(std::move(ids));
         drsmon::asio::wait_group workers(ex);
@@ -234,7 +236,7 @@ struct project_poller::impl : std::enable_shared_from_this<impl>
             workers.add();
             boost::asio::co_spawn(
                 ex,
-                batch_worker(shared_from_this(), q, &obs, t),
+                batch_worker(shared_from_this(), q, obs, t),
                 workers.on_done(drsmon::asio::log_completion(log, "batch worker", "project=" + plan.project))
             );
         }

@@ -1,3 +1,4 @@
+#include "drsmon/drs_api/dr_parse.hpp"
 #include "drsmon/poller/dr_observations.hpp"
 #include "drsmon/poller/rules.hpp"
 
@@ -35,14 +36,14 @@ struct observed
 };
 
 // What the shell does with a one-item answer: parse, judge, apply.
-template <class Response, class Item>
+template <class Response>
 observed observe(
-    const poller::batch_observation<Response, Item>& obs,
+    core::result<Response> (*parse)(std::string_view),
     const state::job_state* stored,
     std::string_view body
 )
 {
-    const auto answer = obs.parse(body);
+    const auto answer = parse(body);
     EXPECT_TRUE(answer) << (answer ? "" : answer.error().to_string());
     if (!answer || answer->results.size() != 1)
         return {verdict::ignore, {}, {}};
@@ -185,18 +186,18 @@ TEST(DrRules, ReadsActionsForStartedDrJobsAndUntilARunningActionEnds)
 
 TEST(RpoRtoObservation, IgnoresJobsNotStored)
 {
-    EXPECT_EQ(observe(poller::rpo_rto_observation, nullptr, rpo_body).kind, verdict::ignore);
+    EXPECT_EQ(observe(&drs_api::parse_batch_rpo_rto, nullptr, rpo_body).kind, verdict::ignore);
 }
 
 TEST(RpoRtoObservation, AppliesNewFiguresAndKeepsRepeatedOnes)
 {
     const auto stored = job("INCRE_TRANSFER_STARTED");
-    const auto o = observe(poller::rpo_rto_observation, &stored, rpo_body);
+    const auto o = observe(&drs_api::parse_batch_rpo_rto, &stored, rpo_body);
     ASSERT_EQ(o.kind, verdict::apply);
     EXPECT_EQ(o.next.dr.rpo_seconds, 12.0);
     EXPECT_EQ(o.next.dr.rto_seconds, 4.0);
     EXPECT_EQ(o.next.dr.rpo_checkpoint, t0);
-    EXPECT_EQ(observe(poller::rpo_rto_observation, &o.next, rpo_body).kind, verdict::keep);
+    EXPECT_EQ(observe(&drs_api::parse_batch_rpo_rto, &o.next, rpo_body).kind, verdict::keep);
 }
 
 TEST(RpoRtoObservation, MinusOneClearsAFigureInsteadOfStoringZero)
@@ -204,7 +205,7 @@ TEST(RpoRtoObservation, MinusOneClearsAFigureInsteadOfStoringZero)
     auto stored = job("INCRE_TRANSFER_STARTED");
     stored.dr.rpo_seconds = 30;
     const auto o = observe(
-        poller::rpo_rto_observation,
+        &drs_api::parse_batch_rpo_rto,
         &stored,
         R"({"results":[{"job_id":"a","rpo_info":{"delay":"-1","time":""},"rto_info":null}]})"
     );
@@ -220,18 +221,18 @@ TEST(RpoRtoObservation, MarksANotApplicableJobOnceAndClearsItsFigures)
     stored.dr.rpo_seconds = 30;
     stored.dr.target_up = false;
     stored.dr.current_action = "SWITCH_OVER";
-    const auto o = observe(poller::rpo_rto_observation, &stored, not_applicable_rpo);
+    const auto o = observe(&drs_api::parse_batch_rpo_rto, &stored, not_applicable_rpo);
     ASSERT_EQ(o.kind, verdict::apply);
     EXPECT_EQ(o.next.dr.dr_not_applicable, poller::applicability_key(stored));
     EXPECT_FALSE(o.next.dr.rpo_seconds);
     EXPECT_FALSE(o.next.dr.target_up);
     EXPECT_EQ(o.next.dr.current_action, "SWITCH_OVER");  // from another API: kept
     EXPECT_FALSE(poller::wants_dr(o.next));
-    EXPECT_EQ(observe(poller::rpo_rto_observation, &o.next, not_applicable_rpo).kind, verdict::keep);
+    EXPECT_EQ(observe(&drs_api::parse_batch_rpo_rto, &o.next, not_applicable_rpo).kind, verdict::keep);
     // Figures after a phase change clear the mark.
     auto later = o.next;
     later.status = "INCRE_TRANSFER_FAILED";
-    const auto again = observe(poller::rpo_rto_observation, &later, rpo_body);
+    const auto again = observe(&drs_api::parse_batch_rpo_rto, &later, rpo_body);
     ASSERT_EQ(again.kind, verdict::apply);
     EXPECT_EQ(again.next.dr.dr_not_applicable, "");
 }
@@ -241,14 +242,14 @@ TEST(RpoRtoObservation, DropsUnknownJobsAndKeepsFiguresOnOtherErrors)
     auto stored = job("INCRE_TRANSFER_STARTED");
     stored.dr.rpo_seconds = 30;
     const auto gone = observe(
-        poller::rpo_rto_observation,
+        &drs_api::parse_batch_rpo_rto,
         &stored,
         R"({"results":[{"job_id":"a","error_code":"DRS.M05004","error_msg":"deleted"}]})"
     );
     EXPECT_EQ(gone.kind, verdict::drop);
     EXPECT_EQ(gone.code, "DRS.M05004");
     const auto other = observe(
-        poller::rpo_rto_observation,
+        &drs_api::parse_batch_rpo_rto,
         &stored,
         R"({"results":[{"job_id":"a","error_code":"DRS.M00004","error_msg":"abnormal"}]})"
     );
@@ -261,7 +262,7 @@ TEST(DrMonitorObservation, StoresEndpointsAndFiguresInBaseUnits)
 {
     auto stored = job("INCRE_TRANSFER_STARTED");
     stored.dr.rpo_seconds = 7;
-    const auto o = observe(poller::dr_monitor_observation, &stored, monitor_body);
+    const auto o = observe(&drs_api::parse_dr_monitoring, &stored, monitor_body);
     ASSERT_EQ(o.kind, verdict::apply);
     const auto& d = o.next.dr;
     EXPECT_EQ(d.source_up, true);
@@ -273,7 +274,7 @@ TEST(DrMonitorObservation, StoresEndpointsAndFiguresInBaseUnits)
     EXPECT_EQ(d.memory_used_bytes, 2.0 * 1024 * 1024);
     EXPECT_EQ(d.cpu_ratio, 0.5);
     EXPECT_EQ(d.rpo_seconds, 7.0);  // from batch-rpo-and-rto: kept
-    EXPECT_EQ(observe(poller::dr_monitor_observation, &o.next, monitor_body).kind, verdict::keep);
+    EXPECT_EQ(observe(&drs_api::parse_dr_monitoring, &o.next, monitor_body).kind, verdict::keep);
 }
 
 TEST(DrMonitorObservation, AMissingMonitorObjectClearsTheFigures)
@@ -281,7 +282,7 @@ TEST(DrMonitorObservation, AMissingMonitorObjectClearsTheFigures)
     auto stored = job("INCRE_TRANSFER_STARTED");
     stored.dr.source_up = true;
     stored.dr.cpu_ratio = 0.2;
-    const auto o = observe(poller::dr_monitor_observation, &stored, R"({"results":[{"id":"a"}]})");
+    const auto o = observe(&drs_api::parse_dr_monitoring, &stored, R"({"results":[{"id":"a"}]})");
     ASSERT_EQ(o.kind, verdict::apply);
     EXPECT_FALSE(o.next.dr.source_up);
     EXPECT_FALSE(o.next.dr.cpu_ratio);
@@ -290,10 +291,10 @@ TEST(DrMonitorObservation, AMissingMonitorObjectClearsTheFigures)
 TEST(DrMonitorObservation, SharesTheNotApplicableMarkWithRpo)
 {
     const auto stored = job("INCRE_TRANSFER_STARTED");
-    const auto o = observe(poller::dr_monitor_observation, &stored, not_applicable_monitor);
+    const auto o = observe(&drs_api::parse_dr_monitoring, &stored, not_applicable_monitor);
     ASSERT_EQ(o.kind, verdict::apply);
     EXPECT_FALSE(poller::wants_dr(o.next));
-    EXPECT_EQ(observe(poller::rpo_rto_observation, &o.next, not_applicable_rpo).kind, verdict::keep);
+    EXPECT_EQ(observe(&drs_api::parse_batch_rpo_rto, &o.next, not_applicable_rpo).kind, verdict::keep);
 }
 
 // ---- increment-components-detail and actions

@@ -1,3 +1,4 @@
+#include "drsmon/drs_api/parse.hpp"
 #include "drsmon/poller/observations.hpp"
 
 #include <gtest/gtest.h>
@@ -20,19 +21,19 @@ struct observed
     state::job_state next;  // the applied state (verdict::apply), else the input
 };
 
-template <class Response, class Item>
+template <class Response>
 std::vector<observed> observe(
-    const poller::batch_observation<Response, Item>& obs,
+    core::result<Response> (*parse)(std::string_view),
     const state::job_state* stored,
     std::string_view body
 )
 {
-    const auto answer = obs.parse(body);
+    const auto answer = parse(body);
     EXPECT_TRUE(answer) << (answer ? "" : answer.error().to_string());
     std::vector<observed> out;
     if (!answer)
         return out;
-    for (const Item& item : answer->results)
+    for (const auto& item : answer->results)
     {
         const auto j = poller::judge(stored, item);
         observed o{j.kind, std::string(j.code), stored ? *stored : state::job_state{}};
@@ -43,14 +44,14 @@ std::vector<observed> observe(
     return out;
 }
 
-template <class Response, class Item>
+template <class Response>
 observed observe_one(
-    const poller::batch_observation<Response, Item>& obs,
+    core::result<Response> (*parse)(std::string_view),
     const state::job_state* stored,
     std::string_view body
 )
 {
-    auto all = observe(obs, stored, body);
+    auto all = observe(parse, stored, body);
     EXPECT_EQ(all.size(), 1u);
     return all.empty() ? observed{verdict::ignore, {}, {}} : all.front();
 }
@@ -74,12 +75,12 @@ TEST(StatusObservation, DropsJobsTheApiSaysDoNotExist)
     {
         const auto body = std::string(R"({"results":[{"id":"a","error_code":")") + code +
                           R"(","error_message":"gone"}]})";
-        const auto o = observe_one(poller::status_observation, &s, body);
+        const auto o = observe_one(&drs_api::parse_batch_status, &s, body);
         EXPECT_EQ(o.kind, verdict::drop) << code;
         EXPECT_EQ(o.code, code);
     }
     const auto deleted = observe_one(
-        poller::status_observation,
+        &drs_api::parse_batch_status,
         &s,
         R"({"results":[{"id":"a","status":"DELETED"}]})"
     );
@@ -92,7 +93,7 @@ TEST(StatusObservation, RefreshesAJobWhoseStatusIsConfirmed)
     const auto s = stored_job("INCRE_TRANSFER_STARTED");
     EXPECT_EQ(
         observe_one(
-            poller::status_observation,
+            &drs_api::parse_batch_status,
             &s,
             R"({"results":[{"id":"a","status":"INCRE_TRANSFER_STARTED"}]})"
         )
@@ -101,7 +102,7 @@ TEST(StatusObservation, RefreshesAJobWhoseStatusIsConfirmed)
     );
     // A status that is not reported confirms the stored one.
     EXPECT_EQ(
-        observe_one(poller::status_observation, &s, R"({"results":[{"id":"a","status":null}]})").kind,
+        observe_one(&drs_api::parse_batch_status, &s, R"({"results":[{"id":"a","status":null}]})").kind,
         verdict::refresh
     );
 }
@@ -110,7 +111,7 @@ TEST(StatusObservation, AppliesAChangedStatusErrorOrStaleness)
 {
     auto s = stored_job("INCRE_TRANSFER_STARTED");
     const auto changed = observe_one(
-        poller::status_observation,
+        &drs_api::parse_batch_status,
         &s,
         R"({"results":[{"id":"a","status":"PAUSING"}]})"
     );
@@ -119,7 +120,7 @@ TEST(StatusObservation, AppliesAChangedStatusErrorOrStaleness)
     EXPECT_EQ(changed.next.last_refresh, t0);
 
     const auto error = observe_one(
-        poller::status_observation,
+        &drs_api::parse_batch_status,
         &s,
         R"({"results":[{"id":"a","status":"INCRE_TRANSFER_STARTED","error_code":"DRS.M00500","error_msg":"busy"}]})"
     );
@@ -131,7 +132,7 @@ TEST(StatusObservation, AppliesAChangedStatusErrorOrStaleness)
     s.stale = true;
     EXPECT_EQ(
         observe_one(
-            poller::status_observation,
+            &drs_api::parse_batch_status,
             &s,
             R"({"results":[{"id":"a","status":"INCRE_TRANSFER_STARTED"}]})"
         )
@@ -145,7 +146,7 @@ TEST(StatusObservation, ClearsAnErrorThatIsNoLongerReported)
     auto s = stored_job("INCRE_TRANSFER_STARTED");
     s.api_error = {"DRS.M00500", "busy"};
     const auto o = observe_one(
-        poller::status_observation,
+        &drs_api::parse_batch_status,
         &s,
         R"({"results":[{"id":"a","status":"INCRE_TRANSFER_STARTED"}]})"
     );
@@ -156,7 +157,7 @@ TEST(StatusObservation, ClearsAnErrorThatIsNoLongerReported)
 TEST(StatusObservation, CreatesAJobNotStoredYetAndKeepsAStatusNotReported)
 {
     const auto created = observe_one(
-        poller::status_observation,
+        &drs_api::parse_batch_status,
         nullptr,
         R"({"results":[{"id":"a","status":"CONFIGURATION"}]})"
     );
@@ -165,7 +166,7 @@ TEST(StatusObservation, CreatesAJobNotStoredYetAndKeepsAStatusNotReported)
 
     auto s = stored_job("INCRE_TRANSFER_STARTED");
     s.stale = true;
-    const auto kept = observe_one(poller::status_observation, &s, R"({"results":[{"id":"a"}]})");
+    const auto kept = observe_one(&drs_api::parse_batch_status, &s, R"({"results":[{"id":"a"}]})");
     ASSERT_EQ(kept.kind, verdict::apply);
     EXPECT_EQ(kept.next.status, "INCRE_TRANSFER_STARTED");
 }
@@ -186,7 +187,11 @@ TEST(ApiErrors, KeepCodeAndAShortMessageOnly)
 TEST(ProgressObservation, IgnoresJobsNotStored)
 {
     EXPECT_EQ(
-        observe_one(poller::progress_observation, nullptr, R"({"results":[{"job_id":"a","progress":"50%"}]})")
+        observe_one(
+            &drs_api::parse_batch_progress,
+            nullptr,
+            R"({"results":[{"job_id":"a","progress":"50%"}]})"
+        )
             .kind,
         verdict::ignore
     );
@@ -196,7 +201,7 @@ TEST(ProgressObservation, ReadsPercentStringsDelaysAndPhases)
 {
     const auto s = stored_job("INCRE_TRANSFER_STARTED");
     const auto o = observe_one(
-        poller::progress_observation,
+        &drs_api::parse_batch_progress,
         &s,
         R"({"results":[{"job_id":"a","progress":" 55 % ","incre_trans_delay":"7","remaining_time":"120",)"
         R"("progress_map":{"data":{"completed":"94%"},"struct":{"completed":100},"index":{"completed":null}}}]})"
@@ -215,7 +220,7 @@ TEST(ProgressObservation, TreatsMinusOneDelayAsNotApplicable)
     auto s = stored_job("FULL_TRANSFER_STARTED");
     s.delay_seconds = 3;
     const auto o = observe_one(
-        poller::progress_observation,
+        &drs_api::parse_batch_progress,
         &s,
         R"({"results":[{"job_id":"a","incre_trans_delay":"-1"}]})"
     );
@@ -227,13 +232,13 @@ TEST(ProgressObservation, KeepsProgressThatRepeatsTheStoredValues)
 {
     const auto s = stored_job("INCRE_TRANSFER_STARTED");
     const auto first = observe_one(
-        poller::progress_observation,
+        &drs_api::parse_batch_progress,
         &s,
         R"({"results":[{"job_id":"a","progress":"50%","incre_trans_delay":"2","progress_map":{"data":{"completed":"50%"}}}]})"
     );
     ASSERT_EQ(first.kind, verdict::apply);
     const auto again = observe_one(
-        poller::progress_observation,
+        &drs_api::parse_batch_progress,
         &first.next,
         R"({"results":[{"job_id":"a","progress":"50","incre_trans_delay":2,"progress_map":{"data":{"completed":50}}}]})"
     );
@@ -241,7 +246,7 @@ TEST(ProgressObservation, KeepsProgressThatRepeatsTheStoredValues)
     // A phase that disappears is a change.
     EXPECT_EQ(
         observe_one(
-            poller::progress_observation,
+            &drs_api::parse_batch_progress,
             &first.next,
             R"({"results":[{"job_id":"a","progress":"50%","incre_trans_delay":"2"}]})"
         )
@@ -254,7 +259,7 @@ TEST(ProgressObservation, StoresAPerItemErrorAndKeepsTheStoredOneWhenNoneCame)
 {
     auto s = stored_job("INCRE_TRANSFER_STARTED");
     const auto o = observe_one(
-        poller::progress_observation,
+        &drs_api::parse_batch_progress,
         &s,
         R"({"results":[{"job_id":"a","error_code":"DRS.M00500","error_msg":"busy"}]})"
     );
@@ -262,7 +267,7 @@ TEST(ProgressObservation, StoresAPerItemErrorAndKeepsTheStoredOneWhenNoneCame)
     EXPECT_EQ(o.next.api_error.code, "DRS.M00500");
 
     s.api_error = {"DRS.M00500", "busy"};
-    const auto kept = observe_one(poller::progress_observation, &s, R"({"results":[{"job_id":"a"}]})");
+    const auto kept = observe_one(&drs_api::parse_batch_progress, &s, R"({"results":[{"job_id":"a"}]})");
     EXPECT_EQ(kept.kind, verdict::keep);
 }
 
@@ -285,14 +290,14 @@ TEST(ProgressObservation, AnAnswerWithItsStatusStandsForAStatusObservation)
     s.progress_ratio = 1;
     s.delay_seconds = 2;
     const auto same = observe_one(
-        poller::progress_observation,
+        &drs_api::parse_batch_progress,
         &s,
         R"({"results":[{"job_id":"a","progress":"100","incre_trans_delay":"2","transfer_status":"INCRE_TRANSFER_STARTED"}]})"
     );
     EXPECT_EQ(same.kind, verdict::refresh);
 
     const auto failed = observe_one(
-        poller::progress_observation,
+        &drs_api::parse_batch_progress,
         &s,
         R"({"results":[{"job_id":"a","progress":"100","incre_trans_delay":"2","transfer_status":"INCRE_TRANSFER_FAILED",)"
         R"("error_code":"DRS.M00500","error_msg":"binlog purged"}]})"
@@ -305,7 +310,7 @@ TEST(ProgressObservation, AnAnswerWithItsStatusStandsForAStatusObservation)
     // With its status, an answer without an error clears the stored one, as batch-status does.
     s.api_error = {"DRS.M00500", "busy"};
     const auto cleared = observe_one(
-        poller::progress_observation,
+        &drs_api::parse_batch_progress,
         &s,
         R"({"results":[{"job_id":"a","progress":"100","incre_trans_delay":"2","transfer_status":"INCRE_TRANSFER_STARTED"}]})"
     );
@@ -317,7 +322,7 @@ TEST(ProgressObservation, AnAnswerWithItsStatusStandsForAStatusObservation)
     s.stale = true;
     EXPECT_EQ(
         observe_one(
-            poller::progress_observation,
+            &drs_api::parse_batch_progress,
             &s,
             R"({"results":[{"job_id":"a","progress":"100","incre_trans_delay":"2","transfer_status":"INCRE_TRANSFER_STARTED"}]})"
         )
@@ -330,7 +335,7 @@ TEST(ProgressObservation, DropsAJobWhoseStatusIsDeleted)
 {
     const auto s = stored_job("RELEASE_RESOURCE_STARTED");
     const auto o = observe_one(
-        poller::progress_observation,
+        &drs_api::parse_batch_progress,
         &s,
         R"({"results":[{"job_id":"a","transfer_status":"DELETED"}]})"
     );
@@ -343,7 +348,7 @@ TEST(ProgressObservation, DropsAJobWhoseStatusIsDeleted)
 TEST(DetailObservation, FillsMetadataAndDropsUnknownJobs)
 {
     const auto o = observe_one(
-        poller::detail_observation,
+        &drs_api::parse_batch_detail,
         nullptr,
         R"({"results":[{"id":"a","name":"orders","status":"INCRE_TRANSFER_STARTED","db_use_type":"cloudDataGuard",)"
         R"("task_type":"FULL_INCR_TRANS","job_direction":"up","parent_id":"p-1","create_time":1608519469412,)"
@@ -361,7 +366,7 @@ TEST(DetailObservation, FillsMetadataAndDropsUnknownJobs)
     EXPECT_EQ(o.next.status, "INCRE_TRANSFER_STARTED");
 
     const auto gone = observe_one(
-        poller::detail_observation,
+        &drs_api::parse_batch_detail,
         &o.next,
         R"({"results":[{"id":"a","error_code":"DRS.M05004","error_msg":"deleted"}]})"
     );
@@ -373,7 +378,11 @@ TEST(DetailObservation, KeepsACreationTimeAndStatusThatAreNotReported)
 {
     auto s = stored_job("PAUSING");
     s.metadata.created = t0 - 24h;
-    const auto o = observe_one(poller::detail_observation, &s, R"({"results":[{"id":"a","name":"orders"}]})");
+    const auto o = observe_one(
+        &drs_api::parse_batch_detail,
+        &s,
+        R"({"results":[{"id":"a","name":"orders"}]})"
+    );
     ASSERT_EQ(o.kind, verdict::apply);
     EXPECT_EQ(o.next.metadata.created, t0 - 24h);
     EXPECT_EQ(o.next.status, "PAUSING");
@@ -385,7 +394,7 @@ TEST(PrecheckObservation, LeavesTheResultOpenWhileThePrecheckRuns)
 {
     const auto s = stored_job("CONFIGURATION");
     const auto running = observe_one(
-        poller::precheck_observation,
+        &drs_api::parse_batch_precheck_result,
         &s,
         R"({"results":[{"job_id":"a","precheck_id":"pc","result":false,"process":"50%","total_passed_rate":"80",)"
         R"("precheck_result":[{"item":"srcDbConnection","result":"PASSED","group":"net"}]}]})"
@@ -399,7 +408,7 @@ TEST(PrecheckObservation, LeavesTheResultOpenWhileThePrecheckRuns)
     EXPECT_DOUBLE_EQ(*p.passed_ratio, 0.8);
 
     const auto done = observe_one(
-        poller::precheck_observation,
+        &drs_api::parse_batch_precheck_result,
         &running.next,
         R"({"results":[{"job_id":"a","result":false,"process":"100%","total_passed_rate":"80%"}]})"
     );
@@ -412,7 +421,7 @@ TEST(PrecheckObservation, StoresAnItemErrorInsteadOfAResultAndIgnoresUnknownJobs
 {
     auto s = stored_job("CONFIGURATION");
     const auto o = observe_one(
-        poller::precheck_observation,
+        &drs_api::parse_batch_precheck_result,
         &s,
         R"({"results":[{"precheck_id":"a","error_code":"DRS.M00304","error_msg":"wrong state","precheck_result":null}]})"
     );
@@ -420,7 +429,11 @@ TEST(PrecheckObservation, StoresAnItemErrorInsteadOfAResultAndIgnoresUnknownJobs
     EXPECT_EQ(o.next.api_error.code, "DRS.M00304");
     EXPECT_FALSE(o.next.precheck.present);
     EXPECT_EQ(
-        observe_one(poller::precheck_observation, nullptr, R"({"results":[{"job_id":"a","process":"10%"}]})")
+        observe_one(
+            &drs_api::parse_batch_precheck_result,
+            nullptr,
+            R"({"results":[{"job_id":"a","process":"10%"}]})"
+        )
             .kind,
         verdict::ignore
     );
@@ -433,7 +446,7 @@ TEST(StructProcessObservation, LowercasesObjectTypesAndKeepsDetailCounts)
     auto s = stored_job("FULL_TRANSFER_STARTED");
     s.init["table"].detail_complete = 5;
     const auto o = observe_one(
-        poller::struct_process_observation,
+        &drs_api::parse_batch_struct_process,
         &s,
         R"({"results":[{"job_id":"a","struct_process":{"create_time":"1608519469412","result":[)"
         R"({"type":"TABLE","status":1,"src_count":120,"dst_count":"118"},{"type":"table_index","status":2}]}}]})"

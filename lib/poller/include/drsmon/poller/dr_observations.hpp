@@ -2,7 +2,6 @@
 
 #include "drsmon/core/clock.hpp"
 #include "drsmon/drs_api/dr_models.hpp"
-#include "drsmon/drs_api/dr_parse.hpp"
 #include "drsmon/drs_api/requests.hpp"
 #include "drsmon/poller/observations.hpp"
 #include "drsmon/poller/rules.hpp"
@@ -20,21 +19,10 @@ namespace drsmon::poller {
 // ---- batch-rpo-and-rto: stored jobs only; unknown jobs drop; other per-item errors keep
 judgement judge(const state::job_state* stored, const drs_api::job_rpo_rto& item);
 void apply_item(state::job_state& s, const drs_api::job_rpo_rto& item, core::wall_time now);
-inline constexpr batch_observation<drs_api::batch_rpo_rto_response, drs_api::job_rpo_rto> rpo_rto_observation{
-    &drs_api::batch_rpo_rto_request,
-    &drs_api::parse_batch_rpo_rto,
-    &drs_api::job_rpo_rto::job_id,
-};
 
 // ---- disaster-recovery-monitoring-data: as batch-rpo-and-rto (they share the not-applicable mark)
 judgement judge(const state::job_state* stored, const drs_api::job_dr_monitor& item);
 void apply_item(state::job_state& s, const drs_api::job_dr_monitor& item, core::wall_time now);
-inline constexpr batch_observation<drs_api::batch_dr_monitor_response, drs_api::job_dr_monitor>
-    dr_monitor_observation{
-        &drs_api::dr_monitoring_request,
-        &drs_api::parse_dr_monitoring,
-        &drs_api::job_dr_monitor::job_id,
-    };
 
 // ---- increment-components-detail (per job): the components by type, replacing the stored ones
 void apply_components(

@@ -3,7 +3,6 @@
 #include "drsmon/core/clock.hpp"
 #include "drsmon/core/error.hpp"
 #include "drsmon/drs_api/models.hpp"
-#include "drsmon/drs_api/parse.hpp"
 #include "drsmon/drs_api/requests.hpp"
 #include "drsmon/state/job_state.hpp"
 
@@ -37,19 +36,29 @@ struct judgement
     std::string_view code;  // verdict::drop: the DRS code (or status) that said the job is gone
 };
 
-// One batch API as a row of the generic batch round: how to ask for a batch of job IDs, how to
-// read the answer (its results[] items), and which job each item names. What an item does to its
-// job is the overload pair below for its type:
+// One batch API as a row of the generic batch round: how to ask for a batch of job IDs and how to
+// read the answer (its results[] items). What an item does to its job is the overload pair below
+// for the item's type:
 //  - judge(stored, item) decides from the stored state (nullptr: the job is not stored yet);
 //  - apply_item(s, item, now) applies the item to `s` (the stored state, or a new job's) for
 //    verdict::apply.
-template <class Response, class Item>
+template <class Response>
 struct batch_observation
 {
+    using item_type = typename decltype(Response::results)::value_type;
     drs_api::request_spec (*request)(std::string_view project_id, std::span<const std::string> job_ids);
     core::result<Response> (*parse)(std::string_view body);
-    std::string Item::*job_id;
 };
+
+// The job an item of a batch answer names (the APIs spell it `id` or `job_id`).
+template <class Item>
+const std::string& job_id_of(const Item& item) noexcept
+{
+    if constexpr (requires { item.job_id; })
+        return item.job_id;
+    else
+        return item.id;
+}
 
 // A per-item error as stored: the code ("unknown" when only a message came) and the message cut
 // to 160 bytes (free text: never a label).
@@ -58,11 +67,6 @@ state::api_error_state to_api_error(const std::optional<drs_api::item_error>& e)
 // ---- batch-status: creates jobs, drops unknown and DELETED ones, refreshes the rest
 judgement judge(const state::job_state* stored, const drs_api::job_status& item);
 void apply_item(state::job_state& s, const drs_api::job_status& item, core::wall_time now);
-inline constexpr batch_observation<drs_api::batch_status_response, drs_api::job_status> status_observation{
-    &drs_api::batch_status_request,
-    &drs_api::parse_batch_status,
-    &drs_api::job_status::id,
-};
 
 // ---- batch-progress: stored jobs only; progress equal to the stored values is kept. An answer
 // that carries the job's status (transfer_status) also stands for a status observation: it moves
@@ -70,12 +74,6 @@ inline constexpr batch_observation<drs_api::batch_status_response, drs_api::job_
 // a DELETED status drops the job.
 judgement judge(const state::job_state* stored, const drs_api::job_progress& item);
 void apply_item(state::job_state& s, const drs_api::job_progress& item, core::wall_time now);
-inline constexpr batch_observation<drs_api::batch_progress_response, drs_api::job_progress>
-    progress_observation{
-        &drs_api::batch_progress_request,
-        &drs_api::parse_batch_progress,
-        &drs_api::job_progress::job_id,
-    };
 // True when apply_progress_snapshot(s, p) would leave s as it is.
 bool same_progress(const state::job_state& s, const drs_api::progress_snapshot& p);
 // Ratio, delay, remaining time and the completed phases. An unchanged phase map stays shared
@@ -85,21 +83,10 @@ void apply_progress_snapshot(state::job_state& s, const drs_api::progress_snapsh
 // ---- batch-detail: names and metadata; drops unknown jobs
 judgement judge(const state::job_state* stored, const drs_api::job_detail& item);
 void apply_item(state::job_state& s, const drs_api::job_detail& item, core::wall_time now);
-inline constexpr batch_observation<drs_api::batch_detail_response, drs_api::job_detail> detail_observation{
-    &drs_api::batch_detail_request,
-    &drs_api::parse_batch_detail,
-    &drs_api::job_detail::id,
-};
 
 // ---- batch-precheck-result: stored jobs only; a per-item error replaces the result
 judgement judge(const state::job_state* stored, const drs_api::job_precheck& item);
 void apply_item(state::job_state& s, const drs_api::job_precheck& item, core::wall_time now);
-inline constexpr batch_observation<drs_api::batch_precheck_response, drs_api::job_precheck>
-    precheck_observation{
-        &drs_api::batch_precheck_result_request,
-        &drs_api::parse_batch_precheck_result,
-        &drs_api::job_precheck::job_id,
-    };
 // The API's `result` is false until the pre-check ends: while it runs, whether it passed is not
 // known (absent), otherwise a running pre-check would show as failed.
 void apply_precheck_summary(state::job_state& s, const drs_api::precheck_summary& p);
@@ -107,12 +94,6 @@ void apply_precheck_summary(state::job_state& s, const drs_api::precheck_summary
 // ---- batch-struct-process: stored jobs only; object types lowercased
 judgement judge(const state::job_state* stored, const drs_api::job_struct_process& item);
 void apply_item(state::job_state& s, const drs_api::job_struct_process& item, core::wall_time now);
-inline constexpr batch_observation<drs_api::batch_struct_process_response, drs_api::job_struct_process>
-    struct_process_observation{
-        &drs_api::batch_struct_process_request,
-        &drs_api::parse_batch_struct_process,
-        &drs_api::job_struct_process::job_id,
-    };
 
 // ---- batch-struct-detail: object details of DR initialisation, paged across a batch of jobs
 
