@@ -157,13 +157,26 @@ TEST(DaemonDrHealth, ReportsEveryEndpointComponentAndActionChangeExactlyOnce)
     EXPECT_EQ(file_events(d.state_dir(), id).size(), api_events(port, id).size());
 }
 
-TEST(DaemonDrHealth, AJobTheDrReadsDoNotApplyToIsNotAskedAgainUntilItsPhaseChanges)
+// The reference does not say whether the service answers "not applicable" per item or refuses
+// the whole batch (HTTP 400 with DRS.M00304 at the top level): the daemon must do the same with
+// both. A refused batch is split until the job it is about stands alone.
+class DaemonDrNotApplicable : public testing::TestWithParam<bool>
 {
-    auto sim = start_simulator(0);
+};
+
+TEST_P(DaemonDrNotApplicable, AJobTheDrReadsDoNotApplyToIsNotAskedAgainUntilItsPhaseChanges)
+{
+    const bool whole_batch = GetParam();
+    sim::simulator_options so;
+    so.world.seed = 1;
+    so.router.not_applicable_fails_batch = whole_batch;
+    auto sim = start_simulator(std::move(so));
     // A DR job paused before its incremental phase: the rules ask, the service answers DRS.M00304.
     const auto paused = add_job(*sim, "dr-paused", "cloudDataGuard", "PAUSING");
+    // A DR job the reads apply to, asked in the same batch.
+    const auto healthy = add_job(*sim, "dr-healthy", "cloudDataGuard", "INCRE_TRANSFER_STARTED");
     const auto sync = add_job(*sim, "sync", "sync", "INCRE_TRANSFER_STARTED");
-    auto o = options_for(*sim, {paused, sync});
+    auto o = options_for(*sim, {paused, healthy, sync});
     o.poll_interval = "500ms";
     daemon_process d(o);
     const auto port = d.port();
@@ -176,14 +189,23 @@ TEST(DaemonDrHealth, AJobTheDrReadsDoNotApplyToIsNotAskedAgainUntilItsPhaseChang
         },
         10s
     )) << d.logs();
+    ASSERT_TRUE(d.wait_for(
+        [&] {
+            return metric_value(d.metrics(), "drs_job_rpo_seconds", {{"job_id", healthy}}).has_value();
+        },
+        10s
+    )) << d.logs();
     const auto calls = sim->api().count("batch-status");
     ASSERT_TRUE(d.wait_for([&] { return sim->api().count("batch-status") >= calls + 4; }, 10s));
-    EXPECT_EQ(asked_about(*sim, "batch-rpo-and-rto", paused), 1u);
+    // Once in the batch; refused as a whole, once more alone.
+    EXPECT_EQ(asked_about(*sim, "batch-rpo-and-rto", paused), whole_batch ? 2u : 1u);
     EXPECT_EQ(asked_about(*sim, "disaster-recovery-monitoring-data", paused), 0u);
     // Not a DR job: never asked.
     EXPECT_EQ(asked_about(*sim, "batch-rpo-and-rto", sync), 0u);
     EXPECT_EQ(asked_about(*sim, "disaster-recovery-monitoring-data", sync), 0u);
     EXPECT_FALSE(metric_value(d.metrics(), "drs_job_rpo_seconds", {{"job_id", paused}}).has_value());
+    // A refusal the split explains is an answer, not a failed round.
+    EXPECT_EQ(d.logs().find("batch-rpo-and-rto: "), std::string::npos) << d.logs();
 
     // The job resumes into its incremental phase: asked again, and its RPO appears.
     set_status(*sim, paused, "INCRE_TRANSFER_STARTED");
@@ -193,6 +215,13 @@ TEST(DaemonDrHealth, AJobTheDrReadsDoNotApplyToIsNotAskedAgainUntilItsPhaseChang
         },
         10s
     )) << d.logs();
-    EXPECT_GE(asked_about(*sim, "batch-rpo-and-rto", paused), 2u);
+    EXPECT_GE(asked_about(*sim, "batch-rpo-and-rto", paused), whole_batch ? 3u : 2u);
     EXPECT_TRUE(dr_field_is(port, paused, "dr_not_applicable", ""));
 }
+
+INSTANTIATE_TEST_SUITE_P(
+    PerItemOrWholeBatch,
+    DaemonDrNotApplicable,
+    testing::Values(false, true),
+    [](const testing::TestParamInfo<bool>& i) { return i.param ? "WholeBatchRefused" : "PerItem"; }
+);

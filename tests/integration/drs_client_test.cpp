@@ -6,6 +6,7 @@
 
 #include "drsmon/client/drs_client.hpp"
 #include "drsmon/config/config.hpp"
+#include "drsmon/drs_api/dr_parse.hpp"
 #include "drsmon/drs_api/parse.hpp"
 #include "drsmon/drs_api/requests.hpp"
 #include "drsmon/sim/simulator.hpp"
@@ -245,6 +246,64 @@ TEST_F(DrsClient, BisectionIsolatesUnknownJobs)
         found += parsed->results.size();
     }
     EXPECT_EQ(found, 8u);
+}
+
+// A batch refused as a whole because the API does not apply to one of its jobs (HTTP 400,
+// DRS.M00304, no results) is split like one refused for an unknown job, until the jobs it is
+// about stand alone: the same jobs as when they are asked one by one.
+TEST_F(DrsClient, BisectionIsolatesJobsTheApiDoesNotApplyTo)
+{
+    sim::simulator_options o;
+    o.world.jobs = 25;
+    o.world.seed = 3;
+    o.world.speed = 0;  // frozen: every call sees the same phases
+    o.router.access_keys = {{ak, sk}};
+    o.router.not_applicable_fails_batch = true;
+    simulator_ = std::make_unique<sim::simulator>(o);
+    simulator_->start();
+    ids_ = simulator_->api().job_ids();
+
+    auto c = make(settings());
+    const auto pid = simulator_->api().project_id();
+    std::function<drs_api::request_spec(std::span<const std::string>)> build =
+        [pid](std::span<const std::string> b) { return drs_api::batch_rpo_rto_request(pid, b); };
+    std::vector<std::string> alone_refused;
+    std::size_t alone_answered = 0;
+    for (const auto& id : ids_)
+    {
+        auto one = test::run_until_complete(ioc_, c->call_batch(build, {id}));
+        ASSERT_FALSE(one.error.has_value()) << one.error->to_string();
+        alone_refused.insert(alone_refused.end(), one.not_applicable.begin(), one.not_applicable.end());
+        alone_answered += one.bodies.size();
+    }
+    // The estate mixes both, or the test would prove nothing.
+    ASSERT_FALSE(alone_refused.empty());
+    ASSERT_GT(alone_answered, 0u);
+    const auto asked_alone = recorded("batch-rpo-and-rto");
+
+    auto out = test::run_until_complete(ioc_, c->call_batch(build, ids_));
+    EXPECT_FALSE(out.error.has_value());
+    EXPECT_TRUE(out.not_found.empty());
+    auto refused = out.not_applicable;
+    std::ranges::sort(refused);
+    std::ranges::sort(alone_refused);
+    EXPECT_EQ(refused, alone_refused);
+    EXPECT_EQ(out.not_applicable_error.code, "DRS.M00304");
+    EXPECT_FALSE(out.not_applicable_error.message.empty());
+    std::size_t answered = 0;
+    for (const auto& body : out.bodies)
+    {
+        auto parsed = drs_api::parse_batch_rpo_rto(body);
+        ASSERT_TRUE(parsed) << parsed.error().to_string();
+        for (const auto& item : parsed->results)
+            EXPECT_FALSE(item.error.has_value()) << item.job_id;
+        answered += parsed->results.size();
+    }
+    EXPECT_EQ(answered, alone_answered);
+    // Splitting costs more than one call, and fewer than asking each job alone twice over.
+    const auto split_calls = recorded("batch-rpo-and-rto") - asked_alone;
+    EXPECT_GT(split_calls, 1u);
+    EXPECT_LT(split_calls, 2 * ids_.size());
 }
 
 TEST_F(DrsClient, AsyncJobDetailsArePagedWithOffsetAndLimit)

@@ -378,12 +378,23 @@ struct drs_client::impl
             co_return;
         }
         const auto& e = r.error();
-        if (e.kind() == core::errc::not_found && e.http_status == 400)
+        const bool not_found = e.kind() == core::errc::not_found;
+        // A batch refused as a whole because the API does not apply to one of its jobs
+        // (DRS.M00304) is split like one refused for an unknown job: the job it isolates gets
+        // the per-item answer the API gives when it does not refuse the whole batch.
+        const bool not_applicable = drs_api::is_not_applicable_code(e.service_code);
+        if (e.http_status == 400 && (not_found || not_applicable))
         {
-            if (ids.size() == 1)
+            if (ids.size() == 1 && not_found)
             {
                 out.not_found.push_back(ids.front());
                 out.not_found_code = e.service_code;
+                co_return;
+            }
+            if (ids.size() == 1)
+            {
+                out.not_applicable.push_back(ids.front());
+                out.not_applicable_error = {e.service_code, e.detail};
                 co_return;
             }
             const auto half = ids.begin() + static_cast<std::ptrdiff_t>(ids.size() / 2);

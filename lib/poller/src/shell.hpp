@@ -200,6 +200,19 @@ struct project_poller::impl : std::enable_shared_from_this<impl>
             auto out = co_await self->client.call_batch(build, std::move(batch));
             for (const auto& id : out.not_found)
                 self->drop(id, out.not_found_code);
+            // A job the whole-batch refusal isolated: as if the API had answered for it alone.
+            if (!out.not_applicable.empty())
+            {
+                Response refused;
+                for (const auto& id : out.not_applicable)
+                {
+                    typename batch_observation<Response>::item_type item;
+                    job_id_of(item) = id;
+                    item.error = out.not_applicable_error;
+                    refused.results.push_back(std::move(item));
+                }
+                self->observe(refused);
+            }
             if (out.error)
             {
                 self->log_failure(t, *out.error);

@@ -23,7 +23,8 @@ namespace {
         std::cerr << "drs-sim: " << error << "\n";
     std::cerr << "usage: drs-sim [--listen ADDR:PORT|PORT] [--plain] [--cert FILE --key FILE] [--jobs N] "
                  "[--seed S]\n"
-                 "               [--estate mixed|realistic] [--dr-percent P] [--speed X] [--scenario FILE] "
+                 "               [--estate mixed|realistic] [--dr-percent P] "
+                 "[--not-applicable-as-batch-error] [--speed X] [--scenario FILE] "
                  "[--project-id ID] "
                  "[--ak AK --sk SK]\n"
                  "               [--iam-user NAME --iam-password PW] [--token-lifetime SECONDS]\n"
@@ -69,6 +70,8 @@ int main(int argc, char** argv)
             }
             else if (a == "--plain")
                 opts.tls = false;
+            else if (a == "--not-applicable-as-batch-error")
+                opts.router.not_applicable_fails_batch = true;
             else if (a == "--cert")
                 opts.cert_file = value();
             else if (a == "--key")

@@ -945,6 +945,11 @@ response router::batch(std::string_view api, const request& req, std::string_vie
         }
         results.push_back(std::move(o));
     }
+    if (opts_.not_applicable_fails_batch)
+        for (const auto& item : results)
+            if (const auto* code = item.as_object().if_contains("error_code");
+                code && *code == not_applicable_code)
+                return drs_error(400, not_applicable_code, not_applicable_message);
     unsigned status = api == "batch-progress" ? opts_.progress_status : 200;
     // count is the number of jobs asked for; with paging, results may hold fewer.
     if (api == "batch-status" || api == "batch-precheck-result" || api == "batch-struct-process" ||

@@ -769,8 +769,6 @@ std::unique_ptr<sim::simulator> start_simulator(
     o.world.seed = seed;
     o.world.jobs = n;
     o.world.speed = speed;
-    o.router.access_keys = {{"HPUASIMACCESSKEY0001", "simSecretKey+/0123456789"}};
-    o.router.iam_users = {{"monitor", "monitor-password"}};
     if (!scenario_file.empty())
     {
         std::string path = scenario_file;
@@ -778,6 +776,13 @@ std::unique_ptr<sim::simulator> start_simulator(
             path = std::string(DRSMON_TEST_DATA_DIR) + "/" + scenario_file;
         o.scenario_data = sim::load_scenario(path);
     }
+    return start_simulator(std::move(o));
+}
+
+std::unique_ptr<sim::simulator> start_simulator(sim::simulator_options o)
+{
+    o.router.access_keys = {{"HPUASIMACCESSKEY0001", "simSecretKey+/0123456789"}};
+    o.router.iam_users = {{"monitor", "monitor-password"}};
     auto s = std::make_unique<sim::simulator>(std::move(o));
     s->start();
     return s;

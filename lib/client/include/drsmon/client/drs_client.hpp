@@ -4,6 +4,7 @@
 #include "drsmon/core/clock.hpp"
 #include "drsmon/core/error.hpp"
 #include "drsmon/drs_api/api.hpp"
+#include "drsmon/drs_api/models.hpp"
 #include "drsmon/drs_api/requests.hpp"
 #include "drsmon/http/client.hpp"
 
@@ -76,12 +77,17 @@ public:
     virtual void on_token(core::wall_time expires_at) = 0;
 };
 
-// The outcome of a batch call split as needed to isolate unknown job IDs.
+// The outcome of a batch call split as needed to isolate unknown job IDs, and jobs the API
+// does not apply to.
 struct batch_outcome
 {
-    std::vector<std::string> bodies;      // one 2xx body per successful sub-batch
-    std::vector<std::string> not_found;   // IDs the API says do not exist (or were deleted)
-    std::string not_found_code;           // the DRS code that said so
+    std::vector<std::string> bodies;     // one 2xx body per successful sub-batch
+    std::vector<std::string> not_found;  // IDs the API says do not exist (or were deleted)
+    std::string not_found_code;          // the DRS code that said so
+    // IDs refused alone with DRS.M00304 ("cannot be called in the current task status"), and
+    // that answer as the per-item error the API gives when it does not refuse the whole batch.
+    std::vector<std::string> not_applicable;
+    drs_api::item_error not_applicable_error;
     std::vector<std::string> failed_ids;  // IDs whose sub-batch failed for another reason
     std::optional<core::error> error;     // the first such failure
 };
@@ -111,8 +117,9 @@ public:
     boost::asio::awaitable<core::result<http::response>> call(drs_api::request_spec spec);
 
     // Calls build(ids) as one batch; when the API rejects the whole batch
-    // because some ID is unknown (HTTP 400 with a not-found code), splits it
-    // in halves until the unknown IDs are isolated.
+    // because some ID is unknown (HTTP 400 with a not-found code) or because
+    // it does not apply to some job (HTTP 400 with DRS.M00304), splits it in
+    // halves until those IDs are isolated.
     boost::asio::awaitable<batch_outcome> call_batch(
         std::function<drs_api::request_spec(std::span<const std::string>)> build,
         std::vector<std::string> ids

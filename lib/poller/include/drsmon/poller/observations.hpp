@@ -52,7 +52,7 @@ struct batch_observation
 
 // The job an item of a batch answer names (the APIs spell it `id` or `job_id`).
 template <class Item>
-const std::string& job_id_of(const Item& item) noexcept
+auto& job_id_of(Item& item) noexcept
 {
     if constexpr (requires { item.job_id; })
         return item.job_id;

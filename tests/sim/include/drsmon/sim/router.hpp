@@ -31,7 +31,11 @@ struct router_options
     std::size_t record_capacity = 10000;
     bool control = true;             // serve /-/sim/
     unsigned progress_status = 200;  // batch-progress: the docs disagree between 200 and 202
-    int lockout_failures = 5;        // consecutive signature failures that lock an AK
+    // A batch the API does not apply to for some job (DRS.M00304) is refused as a whole (HTTP 400
+    // with the code at the top level) instead of answered per item: the spec does not say which
+    // the real service does.
+    bool not_applicable_fails_batch = false;
+    int lockout_failures = 5;  // consecutive signature failures that lock an AK
     std::chrono::seconds lockout{std::chrono::minutes(5)};
     std::chrono::seconds max_skew{std::chrono::minutes(15)};
 };

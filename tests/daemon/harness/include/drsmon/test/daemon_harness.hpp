@@ -128,5 +128,7 @@ std::unique_ptr<sim::simulator> start_simulator(
     double speed = 1.0,
     const std::string& scenario_file = {}
 );
+// The same from options (world, router): the harness's access key and IAM user are added.
+std::unique_ptr<sim::simulator> start_simulator(sim::simulator_options o);
 
 }  // namespace drsmon::test
