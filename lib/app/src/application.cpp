@@ -188,7 +188,7 @@ core::result<void> application::impl::build_projects()
                 on_round(project, t, o);
             },
             [this](const std::string& project, const poller::discovery_report& r) {
-                self->set_discovery(project, r.jobs, r.truncated, r.last_complete);
+                self->set_discovery(project, r.jobs, r.truncated, r.last_complete, r.interval);
             },
         };
         rt.poller = std::make_unique<poller::project_poller>(

@@ -61,6 +61,7 @@ self_metrics::self_metrics(const build_info& info) : registry_(std::make_shared<
     discovery_jobs_.names = {"project", "db_use_type"};
     discovery_success_.names = {"project"};
     discovery_truncated_.names = {"project"};
+    discovery_interval_.names = {"project"};
     up_.family = family<prometheus::Gauge>(
         r,
         "drs_monitor_up",
@@ -111,6 +112,12 @@ self_metrics::self_metrics(const build_info& info) : registry_(std::make_shared<
         r,
         "drs_monitor_discovery_truncated",
         "1 when the latest discovery round left matching jobs out because of max_jobs, else 0."
+    );
+    discovery_interval_.family = family<prometheus::Gauge>(
+        r,
+        "drs_monitor_discovery_interval_seconds",
+        "The configured discovery interval of the project (for alert rules: a listing is overdue "
+        "after a few of them)."
     );
     auto* reload_ok = family<prometheus::Gauge>(
         r,
@@ -169,9 +176,11 @@ void self_metrics::set_discovery(
     const std::string& project,
     const std::map<std::string, std::size_t>& jobs,
     bool truncated,
-    std::optional<core::wall_time> last_complete
+    std::optional<core::wall_time> last_complete,
+    std::chrono::milliseconds interval
 )
 {
+    discovery_interval_.get({project}).Set(std::chrono::duration<double>(interval).count());
     for (const auto& [type, n] : jobs)
         discovery_jobs_.get({project, type}).Set(static_cast<double>(n));
     discovery_truncated_.get({project}).Set(truncated ? 1 : 0);
@@ -184,6 +193,7 @@ void self_metrics::forget_discovery(const std::string& project)
     discovery_jobs_.forget(project);
     discovery_success_.forget(project);
     discovery_truncated_.forget(project);
+    discovery_interval_.forget(project);
 }
 
 void self_metrics::config_reloaded(bool success, core::wall_time now)

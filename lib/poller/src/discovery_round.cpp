@@ -76,6 +76,7 @@ awaitable<outcome> project_poller::impl::discovery_round()
             report.jobs[type] = n;
         report.truncated = discovered.truncated();
         report.last_complete = discovered.last_complete();
+        report.interval = plan.schedule.interval[static_cast<std::size_t>(task::discovery)];
         sink.on_discovery(plan.project, report);
     }
     co_return result;

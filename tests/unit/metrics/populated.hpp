@@ -33,7 +33,13 @@ inline void populate(self_metrics& m)
     e.kind = state::event_kind::job_failed;
     m.add_events({e});
     m.config_reloaded(true, at(1'700'000'000));
-    m.set_discovery("proj-a", {{"migration", 0}, {"sync", 12}}, true, at(1'700'000'300));
+    m.set_discovery(
+        "proj-a",
+        {{"migration", 0}, {"sync", 12}},
+        true,
+        at(1'700'000'300),
+        std::chrono::minutes(5)
+    );
 }
 
 }  // namespace drsmon::metrics::testing

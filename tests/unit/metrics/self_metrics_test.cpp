@@ -92,9 +92,16 @@ TEST(MetricsSelf, DiscoverySeriesFollowTheLatestRound)
     );
     EXPECT_EQ(value_of(s, "drs_monitor_discovery_truncated", {{"project", "proj-a"}}), 1);
     EXPECT_EQ(value_of(s, "drs_monitor_discovery_last_success_timestamp_seconds"), 1'700'000'300);
+    EXPECT_EQ(value_of(s, "drs_monitor_discovery_interval_seconds", {{"project", "proj-a"}}), 300);
 
     // A round without a complete listing keeps the time of the last one.
-    m.set_discovery("proj-a", {{"migration", 1}, {"sync", 12}}, false, std::nullopt);
+    m.set_discovery(
+        "proj-a",
+        {{"migration", 1}, {"sync", 12}},
+        false,
+        std::nullopt,
+        std::chrono::minutes(10)
+    );
     s = scrape(m);
     EXPECT_EQ(
         value_of(s, "drs_monitor_discovery_jobs", {{"project", "proj-a"}, {"db_use_type", "migration"}}),
@@ -102,6 +109,7 @@ TEST(MetricsSelf, DiscoverySeriesFollowTheLatestRound)
     );
     EXPECT_EQ(value_of(s, "drs_monitor_discovery_truncated", {{"project", "proj-a"}}), 0);
     EXPECT_EQ(value_of(s, "drs_monitor_discovery_last_success_timestamp_seconds"), 1'700'000'300);
+    EXPECT_EQ(value_of(s, "drs_monitor_discovery_interval_seconds", {{"project", "proj-a"}}), 600);
 
     m.forget_discovery("proj-a");
     for (const auto& x : scrape(m))

@@ -10,6 +10,7 @@
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
+#include <chrono>
 #include <initializer_list>
 #include <map>
 #include <memory>
@@ -66,13 +67,15 @@ public:
     void set_token_expiry(const std::string& project, core::wall_time expires_at);
 
     // After a discovery round of `project`: drs_monitor_discovery_jobs{project,db_use_type} (one
-    // series per listed type), drs_monitor_discovery_truncated{project} and, once a listing was
-    // complete, drs_monitor_discovery_last_success_timestamp_seconds{project}.
+    // series per listed type), drs_monitor_discovery_truncated{project},
+    // drs_monitor_discovery_interval_seconds{project} (the configured interval, for alert rules)
+    // and, once a listing was complete, drs_monitor_discovery_last_success_timestamp_seconds{project}.
     void set_discovery(
         const std::string& project,
         const std::map<std::string, std::size_t>& jobs,
         bool truncated,
-        std::optional<core::wall_time> last_complete
+        std::optional<core::wall_time> last_complete,
+        std::chrono::milliseconds interval
     );
     // Removes the discovery series of `project` (discovery turned off by a reload).
     void forget_discovery(const std::string& project);
@@ -154,6 +157,7 @@ private:
     tracked<prometheus::Gauge> discovery_jobs_;
     tracked<prometheus::Gauge> discovery_success_;
     tracked<prometheus::Gauge> discovery_truncated_;
+    tracked<prometheus::Gauge> discovery_interval_;
     prometheus::Gauge* reload_ok_ = nullptr;
     prometheus::Gauge* reload_ts_ = nullptr;
 };

@@ -51,6 +51,7 @@ struct discovery_report
     std::map<std::string, std::size_t> jobs;  // db_use_type -> discovered jobs (each configured type)
     bool truncated = false;                   // max_jobs left matching jobs out
     std::optional<core::wall_time> last_complete;
+    std::chrono::milliseconds interval{};  // the configured discovery interval
 };
 
 // Everything one project's poller needs to know, derived from the config.
