@@ -58,20 +58,48 @@ void read_list(
     });
 }
 
-// The shape shared by the v3 batch APIs: {"count": n, "results": [item...]}; read_item(reader&,
-// item, item_at) reads one element of results, which is required.
-template <class Response, class ReadItem>
-core::result<Response> read_batch(api which, std::string_view body, ReadItem read_item)
+// Where a list answer keeps its count and its list: {"<count_key>": n, "<list_key>": [item...]}.
+template <class Response, class Item>
+struct list_shape
+{
+    std::string_view count_key;
+    std::optional<std::int64_t> Response::*count;
+    std::string_view list_key;
+    std::vector<Item> Response::*list;
+};
+
+// A list answer; read_item(reader&, item, item_at) reads one element of the list, which is
+// required.
+template <class Response, class Item, class ReadItem>
+core::result<Response> read_listing(
+    api which,
+    std::string_view body,
+    list_shape<Response, Item> shape,
+    ReadItem read_item
+)
 {
     return read_document<Response>(which, body, [&](reader& r, const json::object& root) {
         Response out;
-        out.count = reader::integer(root, "count");
+        out.*shape.count = reader::integer(root, shape.count_key);
         const auto read = [&](const json::object& item, const jpath& item_at) {
             return read_item(r, item, item_at);
         };
-        read_list(r, root, "results", root_path, out.results, read, list_presence::required);
+        read_list(r, root, shape.list_key, root_path, out.*shape.list, read, list_presence::required);
         return out;
     });
+}
+
+// The shape shared by the v3 batch APIs: {"count": n, "results": [item...]}.
+template <class Response, class ReadItem>
+core::result<Response> read_batch(api which, std::string_view body, ReadItem read_item)
+{
+    const list_shape<Response, typename decltype(Response::results)::value_type> shape{
+        "count",
+        &Response::count,
+        "results",
+        &Response::results,
+    };
+    return read_listing(which, body, shape, std::move(read_item));
 }
 
 }  // namespace drsmon::drs_api::detail

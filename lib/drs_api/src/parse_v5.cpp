@@ -96,19 +96,13 @@ v5_job_detail read_job_detail(reader& r, const json::object& o, const jpath& at)
 
 core::result<async_job_detail_response> parse_async_job_detail(std::string_view body)
 {
-    return read_document<async_job_detail_response>(
-        api::async_job_detail,
-        body,
-        [](reader& r, const json::object& root) {
-            async_job_detail_response out;
-            out.total_count = reader::integer(root, "total_count");
-            const auto read = [&](const json::object& o, const jpath& at) {
-                return read_job_detail(r, o, at);
-            };
-            read_list(r, root, "jobs", root_path, out.jobs, read, list_presence::required);
-            return out;
-        }
-    );
+    const list_shape<async_job_detail_response, v5_job_detail> shape{
+        "total_count",
+        &async_job_detail_response::total_count,
+        "jobs",
+        &async_job_detail_response::jobs,
+    };
+    return read_listing(api::async_job_detail, body, shape, &read_job_detail);
 }
 
 core::result<collect_submit_response> parse_db_objects_collect(std::string_view body)

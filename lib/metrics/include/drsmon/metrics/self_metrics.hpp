@@ -146,6 +146,7 @@ private:
 
     std::shared_ptr<prometheus::Registry> registry_;
     std::vector<std::string> projects_;  // as last given to set_projects
+    // Per project, and per project and API.
     tracked<prometheus::Gauge> up_;
     tracked<prometheus::Counter> requests_;
     tracked<prometheus::Histogram> durations_;
@@ -154,6 +155,7 @@ private:
     tracked<prometheus::Gauge> last_success_;
     tracked<prometheus::Gauge> token_expiry_;
     tracked<prometheus::Counter> events_;
+    // Per project with discovery on: forget_discovery() removes them when a reload turns it off.
     tracked<prometheus::Gauge> discovery_jobs_;
     tracked<prometheus::Gauge> discovery_success_;
     tracked<prometheus::Gauge> discovery_truncated_;
