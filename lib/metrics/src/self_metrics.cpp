@@ -58,10 +58,10 @@ self_metrics::self_metrics(const build_info& info) : registry_(std::make_shared<
     last_success_.names = {"project", "api"};
     token_expiry_.names = {"project"};
     events_.names = {"project", "kind"};
-    discovery_jobs_.names = {"project", "db_use_type"};
-    discovery_success_.names = {"project"};
-    discovery_truncated_.names = {"project"};
-    discovery_interval_.names = {"project"};
+    discovery_.jobs.names = {"project", "db_use_type"};
+    discovery_.last_success.names = {"project"};
+    discovery_.truncated.names = {"project"};
+    discovery_.interval.names = {"project"};
     up_.family = family<prometheus::Gauge>(
         r,
         "drs_monitor_up",
@@ -98,24 +98,24 @@ self_metrics::self_metrics(const build_info& info) : registry_(std::make_shared<
         "drs_monitor_events_total",
         "Job events recorded by the monitor, by kind (see the events log)."
     );
-    discovery_jobs_.family = family<prometheus::Gauge>(
+    discovery_.jobs.family = family<prometheus::Gauge>(
         r,
         "drs_monitor_discovery_jobs",
         "Jobs that discovery monitors, by db_use_type (children of multi-task jobs included)."
     );
-    discovery_success_.family = family<prometheus::Gauge>(
+    discovery_.last_success.family = family<prometheus::Gauge>(
         r,
         "drs_monitor_discovery_last_success_timestamp_seconds",
         "When every listing of a discovery round last completed."
     );
-    discovery_truncated_.family = family<prometheus::Gauge>(
+    discovery_.truncated.family = family<prometheus::Gauge>(
         r,
         "drs_monitor_discovery_truncated",
         "1 when the latest discovery round left matching jobs out because of max_jobs, else 0."
     );
-    discovery_interval_.family = family<prometheus::Gauge>(
+    discovery_.interval.family = family<prometheus::Gauge>(
         r,
-        "drs_monitor_discovery_interval_seconds",
+        "drs_monitor_discovery_.intervalseconds",
         "The configured discovery interval of the project (for alert rules: a listing is overdue "
         "after a few of them)."
     );
@@ -180,20 +180,20 @@ void self_metrics::set_discovery(
     std::chrono::milliseconds interval
 )
 {
-    discovery_interval_.get({project}).Set(std::chrono::duration<double>(interval).count());
+    discovery_.interval.get({project}).Set(std::chrono::duration<double>(interval).count());
     for (const auto& [type, n] : jobs)
-        discovery_jobs_.get({project, type}).Set(static_cast<double>(n));
-    discovery_truncated_.get({project}).Set(truncated ? 1 : 0);
+        discovery_.jobs.get({project, type}).Set(static_cast<double>(n));
+    discovery_.truncated.get({project}).Set(truncated ? 1 : 0);
     if (last_complete)
-        discovery_success_.get({project}).Set(core::to_unix_seconds(*last_complete));
+        discovery_.last_success.get({project}).Set(core::to_unix_seconds(*last_complete));
 }
 
 void self_metrics::forget_discovery(const std::string& project)
 {
-    discovery_jobs_.forget(project);
-    discovery_success_.forget(project);
-    discovery_truncated_.forget(project);
-    discovery_interval_.forget(project);
+    discovery_.jobs.forget(project);
+    discovery_.last_success.forget(project);
+    discovery_.truncated.forget(project);
+    discovery_.interval.forget(project);
 }
 
 void self_metrics::config_reloaded(bool success, core::wall_time now)

@@ -156,10 +156,10 @@ private:
     tracked<prometheus::Gauge> token_expiry_;
     tracked<prometheus::Counter> events_;
     // Per project with discovery on: forget_discovery() removes them when a reload turns it off.
-    tracked<prometheus::Gauge> discovery_jobs_;
-    tracked<prometheus::Gauge> discovery_success_;
-    tracked<prometheus::Gauge> discovery_truncated_;
-    tracked<prometheus::Gauge> discovery_interval_;
+    struct discovery_families
+    {
+        tracked<prometheus::Gauge> jobs, last_success, truncated, interval;
+    } discovery_;
     prometheus::Gauge* reload_ok_ = nullptr;
     prometheus::Gauge* reload_ts_ = nullptr;
 };
