@@ -1,12 +1,14 @@
-// Job discovery end to end: the daemon lists the simulator's jobs (POST /v3/{project_id}/jobs),
-// monitors what it finds, follows jobs created and deleted while it runs, and removes nothing
-// while the listing is throttled.
+// Job discovery end to end: the daemon lists the simulator's jobs, monitors what it finds,
+// follows jobs created and deleted while it runs, and removes nothing while the listing is
+// throttled. Each case runs with both list APIs (discovery.api): ShowJobList
+// (POST /v3/{project_id}/jobs) and ListJobs (GET /v5/{project_id}/jobs) must find the same jobs.
 
 #include "e2e_support.hpp"
 
 #include <gtest/gtest.h>
 
 #include <csignal>
+#include <map>
 #include <thread>
 
 namespace json = boost::json;
@@ -32,13 +34,81 @@ std::string add_job_of_type(sim::simulator& s, const std::string& name, const st
     });
 }
 
-daemon_options discovering(sim::simulator& s, const std::string& discovery_interval = "1s")
+// One list API, as configured and as the simulator and the api label name it.
+struct list_api_case
+{
+    const char* name;        // discovery.api
+    const char* label;       // drs_monitor_api_requests_total{api} and the simulator's API name
+    bool lists_child_error;  // ShowJobList's children carry error_msg; ListJobs' do not
+};
+
+const list_api_case list_api_cases[] = {
+    {"v3", "job-list", true},
+    {"v5", "job-list-v5", false},
+};
+
+daemon_options discovering(
+    sim::simulator& s,
+    const std::string& api,
+    const std::string& discovery_interval = "1s"
+)
 {
     auto o = options_for(s, {});
-    o.project_extra_yaml = "discovery:\n  enabled: true\n  interval: " + discovery_interval + "\n";
+    o.project_extra_yaml = "discovery:\n  enabled: true\n  api: " + api +
+                           "\n  interval: " + discovery_interval + "\n";
     o.global_extra_yaml = "throttle: { min_backoff: 500ms, max_backoff: 1s }\n";
     return o;
 }
+
+// The page a recorded listing request asked for, whichever API it used.
+struct asked_page
+{
+    std::string db_use_type;
+    std::int64_t per_page = 0;
+    std::int64_t number = 0;  // from 1
+};
+
+asked_page page_of(const sim::recorded_request& r)
+{
+    asked_page p;
+    if (r.api == "job-list")
+    {
+        const auto body = json::parse(r.body).as_object();
+        p.db_use_type = std::string(body.at("db_use_type").as_string());
+        p.per_page = body.at("per_page").as_int64();
+        p.number = body.at("cur_page").as_int64();
+        return p;
+    }
+    // GET ...?job_type=..&offset=..&limit=.. (values the simulator's IDs never need to escape)
+    std::map<std::string, std::string> q;
+    std::string_view rest = std::string_view(r.target).substr(r.target.find('?') + 1);
+    while (!rest.empty())
+    {
+        const auto amp = rest.find('&');
+        const auto kv = rest.substr(0, amp);
+        const auto eq = kv.find('=');
+        q[std::string(kv.substr(0, eq))] = std::string(kv.substr(eq + 1));
+        rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
+    }
+    p.db_use_type = q["job_type"];
+    p.per_page = std::stoll(q["limit"]);
+    p.number = std::stoll(q["offset"]) / p.per_page + 1;
+    return p;
+}
+
+class DaemonDiscovery : public ::testing::TestWithParam<list_api_case>
+{
+protected:
+    daemon_options discovering(sim::simulator& s) const { return ::discovering(s, GetParam().name); }
+    std::optional<double> listings(const daemon_process& d) const
+    {
+        return metric_value(
+            d.metrics(),
+            "drs_monitor_api_requests_total",
+            {{"project", "sim"}, {"api", GetParam().label}, {"code", "200"}}
+        );
+    }
+};
 
 std::optional<double> discovered(const daemon_process& d, const std::string& db_use_type)
 {
@@ -65,7 +135,11 @@ std::string source_of(std::uint16_t port, const std::string& id)
 
 }  // namespace
 
-TEST(DaemonDiscovery, MonitorsHundredsOfJobsListedOverSeveralPagesPerType)
+INSTANTIATE_TEST_SUITE_P(Api, DaemonDiscovery, ::testing::ValuesIn(list_api_cases), [](const auto& c) {
+    return std::string(c.param.name);
+});
+
+TEST_P(DaemonDiscovery, MonitorsHundredsOfJobsListedOverSeveralPagesPerType)
 {
     auto sim = start_simulator(0);
     std::vector<std::string> sync_ids;
@@ -85,9 +159,7 @@ TEST(DaemonDiscovery, MonitorsHundredsOfJobsListedOverSeveralPagesPerType)
         "drs_monitor_discovery_last_success_timestamp_seconds",
         {{"project", "sim"}}
     ));
-    EXPECT_TRUE(
-        metric_value(d.metrics(), "drs_monitor_api_requests_total", {{"api", "job-list"}, {"code", "200"}})
-    );
+    EXPECT_TRUE(listings(d));
 
     // Found jobs go through the same pipeline as configured ones, with their source.
     ASSERT_TRUE(d.wait_for([&] { return source_of(d.port(), sync_ids.back()) == "discovery"; }, 20s));
@@ -100,20 +172,23 @@ TEST(DaemonDiscovery, MonitorsHundredsOfJobsListedOverSeveralPagesPerType)
     EXPECT_EQ(events_of(d.port(), sync_ids.front(), "job_discovered"), 1u);
 
     // Pages of at most 100, and no page beyond the last one: 2 for sync, 2 for migration and 1
-    // for cloudDataGuard per round.
+    // for cloudDataGuard per round; only the configured API is asked.
+    std::size_t asked = 0;
     for (const auto& r : sim->api().requests())
     {
-        if (r.api != "job-list")
+        EXPECT_NE(r.api, GetParam().lists_child_error ? "job-list-v5" : "job-list");
+        if (r.api != GetParam().label)
             continue;
-        const auto body = json::parse(r.body).as_object();
-        EXPECT_EQ(body.at("per_page").as_int64(), 100);
-        EXPECT_LE(body.at("cur_page").as_int64(), 2) << r.body;
-        const bool dr = body.at("db_use_type").as_string() == "cloudDataGuard";
-        EXPECT_TRUE(!dr || body.at("cur_page").as_int64() == 1) << r.body;
+        ++asked;
+        const auto p = page_of(r);
+        EXPECT_EQ(p.per_page, 100) << r.target << r.body;
+        EXPECT_LE(p.number, 2) << r.target << r.body;
+        EXPECT_TRUE(p.db_use_type != "cloudDataGuard" || p.number == 1) << r.target << r.body;
     }
+    EXPECT_GE(asked, 5u);
 }
 
-TEST(DaemonDiscovery, FollowsJobsCreatedAndDeletedWhileRunning)
+TEST_P(DaemonDiscovery, FollowsJobsCreatedAndDeletedWhileRunning)
 {
     auto sim = start_simulator(0);
     const auto kept = add_job_of_type(*sim, "kept", "sync");
@@ -138,7 +213,7 @@ TEST(DaemonDiscovery, FollowsJobsCreatedAndDeletedWhileRunning)
     EXPECT_EQ(events_of(d.port(), kept, "job_removed"), 0u);
 }
 
-TEST(DaemonDiscovery, AThrottledListingRemovesNothing)
+TEST_P(DaemonDiscovery, AThrottledListingRemovesNothing)
 {
     auto sim = start_simulator(0);
     const auto a = add_job_of_type(*sim, "a", "sync");
@@ -149,12 +224,13 @@ TEST(DaemonDiscovery, AThrottledListingRemovesNothing)
 
     // b is released: the next listings leave it out (the default exclude_statuses), but none of
     // them gets through.
-    sim->api().add_fault(*sim::parse_fault_spec("429:api=job-list,count=100000"));
+    sim->api().add_fault(*sim::parse_fault_spec(std::string("429:api=") + GetParam().label + ",count=100000")
+    );
     set_status(*sim, b, "RELEASE_RESOURCE_COMPLETE");
     std::this_thread::sleep_for(4s);
     EXPECT_EQ(events_of(d.port(), b, "job_removed"), 0u) << kinds_of(api_events(d.port(), b));
     EXPECT_FALSE(api_job(d.port(), b).is_null());
-    EXPECT_GT(sim->api().count("job-list"), 0u);
+    EXPECT_GT(sim->api().count(GetParam().label), 0u);
 
     sim->api().clear_faults();
     ASSERT_TRUE(d.wait_for([&] { return events_of(d.port(), b, "job_removed") == 1; }, 15s));
@@ -164,7 +240,7 @@ TEST(DaemonDiscovery, AThrottledListingRemovesNothing)
     EXPECT_FALSE(api_job(d.port(), a).is_null());
 }
 
-TEST(DaemonDiscovery, MonitorsTheChildrenOfMultiTaskJobs)
+TEST_P(DaemonDiscovery, MonitorsTheChildrenOfMultiTaskJobs)
 {
     auto sim = start_simulator(0);
     const auto parent = add_job_of_type(*sim, "multi", "sync");
@@ -197,11 +273,21 @@ TEST(DaemonDiscovery, MonitorsTheChildrenOfMultiTaskJobs)
         15s
     ));
 
-    // The child's error_msg in the job list (batch-status gives it no error) is its API error: code
-    // "unknown" in /metrics, the message only in /api/v1/jobs and in one event.
     const auto listed_error = [&] {
         return metric_value(d.metrics(), "drs_job_api_error", {{"job_id", child}, {"error_code", "unknown"}});
     };
+    if (!GetParam().lists_child_error)
+    {
+        // ListJobs shows no message for a child: nothing to report beyond batch-status.
+        const auto before = listings(d).value_or(0);
+        ASSERT_TRUE(d.wait_for([&] { return listings(d).value_or(0) >= before + 6; }, 15s)) << d.metrics();
+        EXPECT_FALSE(listed_error().has_value()) << d.metrics();
+        EXPECT_TRUE(api_job(d.port(), child).at("listed_error").is_null());
+        EXPECT_EQ(events_of(d.port(), child, "api_error_appeared"), 0u);
+        return;
+    }
+    // The child's error_msg in the job list (batch-status gives it no error) is its API error: code
+    // "unknown" in /metrics, the message only in /api/v1/jobs and in one event.
     ASSERT_TRUE(d.wait_for([&] { return listed_error() == 1.0; }, 15s)) << d.metrics();
     EXPECT_EQ(d.metrics().find("connection lost"), std::string::npos) << "free text is never a label";
     const auto job = api_job(d.port(), child);
@@ -209,15 +295,8 @@ TEST(DaemonDiscovery, MonitorsTheChildrenOfMultiTaskJobs)
     EXPECT_EQ(job.at("listed_error"), json::value("connection lost"));
     EXPECT_TRUE(job.at("api_error").is_null());
     // Further listings (interval 1s) repeat the message: still one event.
-    const auto listings = [&] {
-        return metric_value(
-            d.metrics(),
-            "drs_monitor_api_requests_total",
-            {{"project", "sim"}, {"api", "job-list"}, {"code", "200"}}
-        );
-    };
-    const auto before = listings().value_or(0);
-    ASSERT_TRUE(d.wait_for([&] { return listings().value_or(0) >= before + 6; }, 15s)) << d.metrics();
+    const auto before = listings(d).value_or(0);
+    ASSERT_TRUE(d.wait_for([&] { return listings(d).value_or(0) >= before + 6; }, 15s)) << d.metrics();
     const auto appeared = [&] {
         std::vector<seen_event> out;
         for (auto& e : api_events(d.port(), child))
@@ -241,12 +320,13 @@ TEST(DaemonDiscovery, MonitorsTheChildrenOfMultiTaskJobs)
     EXPECT_EQ(appeared().size(), 1u);
 }
 
-TEST(DaemonDiscovery, KeepsDiscoveredJobsAcrossARestartAndAReloadWithoutNewEvents)
+// The state kept across a restart does not depend on the list API: ShowJobList only.
+TEST(DaemonDiscoveryState, KeepsDiscoveredJobsAcrossARestartAndAReloadWithoutNewEvents)
 {
     auto sim = start_simulator(0);
     const auto a = add_job_of_type(*sim, "a", "sync");
     const auto b = add_job_of_type(*sim, "b", "migration");
-    daemon_process d(discovering(*sim));
+    daemon_process d(discovering(*sim, "v3"));
     const auto both_polled = [&] {
         return source_of(d.port(), a) == "discovery" && source_of(d.port(), b) == "discovery";
     };

@@ -31,6 +31,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     check(api::parse_batch_struct_process(body));
     check(api::parse_batch_struct_detail(body));
     check(api::parse_job_list(body));
+    check(api::parse_job_list_v5(body));
     check(api::parse_async_job_detail(body));
     check(api::parse_db_objects_collect(body));
     check(api::parse_collection_status(body));

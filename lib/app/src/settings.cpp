@@ -30,6 +30,16 @@ drs_api::collect_type collect_type_of(config::collect_type t)
     return drs_api::collect_type::synchronized;
 }
 
+poller::list_api list_api_of(config::discovery_api a)
+{
+    switch (a)
+    {
+    case config::discovery_api::v3: return poller::list_api::v3_show_job_list;
+    case config::discovery_api::v5: return poller::list_api::v5_list_jobs;
+    }
+    return poller::list_api::v3_show_job_list;
+}
+
 client::client_settings client_settings_of(
     const config::global_config& g,
     const config::project_config& p,
@@ -89,6 +99,7 @@ poller::project_plan plan_of(const config::global_config& g, const config::proje
     {
         const auto& d = p.discovery;
         plan.discovery = poller::discovery_plan{
+            .api = list_api_of(d.api),
             .db_use_types = d.db_use_types,
             .filter =
                 {

@@ -5,6 +5,17 @@
 
 namespace drsmon::config {
 
+namespace {
+
+constexpr auto discovery_api_names = core::names<discovery_api>({
+    {discovery_api::v3, "v3"},
+    {discovery_api::v5, "v5"},
+});
+
+}  // namespace
+
+const char* to_string(discovery_api a) noexcept { return discovery_api_names.name(a); }
+
 namespace detail {
 
 namespace {
@@ -94,6 +105,7 @@ discovery_config read_discovery(const parser& p, const field& f)
         p,
         f,
         {"enabled",
+         "api",
          "db_use_types",
          "engine_types",
          "statuses",
@@ -108,6 +120,8 @@ discovery_config read_discovery(const parser& p, const field& f)
     discovery_config d;
     if (auto v = s.get("enabled"))
         d.enabled = p.boolean(*v);
+    if (auto v = s.get("api"))
+        d.api = read_name(p, *v, discovery_api_names);
     if (auto v = s.get("db_use_types"))
     {
         d.db_use_types = read_names(p, *v, check_db_use_type);
@@ -131,7 +145,12 @@ discovery_config read_discovery(const parser& p, const field& f)
     if (auto v = s.get("exclude_name_regex"))
         d.exclude_name_regex = read_regex(p, *v);
     if (auto v = s.get("tags"))
+    {
         d.tags = read_tags(p, *v);
+        // ListJobs neither filters by tags nor reports them: the filter would silently match all.
+        if (d.api == discovery_api::v5 && !d.tags.empty())
+            p.fail(*v, "needs api: v3 (ListJobs, api: v5, has no tag filter)");
+    }
     if (auto v = s.get("enterprise_project_id"))
         d.enterprise_project_id = p.text(*v);
     if (auto v = s.get("interval"))

@@ -20,6 +20,7 @@ const char* api_name(api which) noexcept
     case api::dr_monitoring: return "disaster-recovery-monitoring-data";
     case api::increment_components: return "increment-components-detail";
     case api::job_actions: return "actions";
+    case api::job_list_v5: return "job-list-v5";
     }
     return "unknown";
 }

@@ -14,6 +14,10 @@ progress_snapshot read_progress(reader& r, const json::object& o, const jpath& a
 // precheck_results).
 precheck_summary read_precheck(reader& r, const json::object& o, const jpath& at);
 
+// One job of a job list (v3 JobInfo or v5 JobListResp) with its children: id and status
+// required, every other field optional, either API's spelling accepted.
+job_summary read_job_summary(reader& r, const json::object& o, const jpath& at);
+
 // Applies fn(reader&, const json::object& item, const jpath& at) to each element of a
 // list that must hold objects; stops at the first failure.
 template <class Fn>

@@ -72,6 +72,31 @@ precheck_summary read_precheck(reader& r, const json::object& o, const jpath& at
     return s;
 }
 
+job_summary read_job_summary(reader& r, const json::object& o, const jpath& at)
+{
+    job_summary j;
+    j.id = r.item_id(o, {"id"}, std::nullopt, at);
+    j.status = r.strict_text(o, "status", at);
+    j.name = reader::text(o, "name");
+    j.db_use_type = reader::text_any(o, {"db_use_type", "job_type"});
+    j.engine_type = reader::text(o, "engine_type");
+    j.task_type = reader::text(o, "task_type");
+    j.job_direction = reader::text(o, "job_direction");
+    j.create_time = reader::time(o, "create_time");
+    // An empty value is "not reported", not a project: the filter only compares reported ones.
+    if (auto ep = reader::text(o, "enterprise_project_id"); !ep.empty())
+        j.enterprise_project_id = std::move(ep);
+    read_list(r, o, "children", at, j.children, [&](const json::object& c, const jpath& c_at) {
+        child_job cj;
+        cj.id = r.item_id(c, {"id"}, std::nullopt, c_at);
+        cj.status = r.strict_text(c, "status", c_at);
+        cj.name = reader::text(c, "name");
+        cj.error_msg = reader::text_any(c, {"error_msg", "error_message"});
+        return cj;
+    });
+    return j;
+}
+
 }  // namespace detail
 
 namespace {
@@ -251,24 +276,7 @@ core::result<job_list_response> parse_job_list(std::string_view body)
         job_list_response out;
         out.total_record = reader::integer(root, "total_record");
         const auto read_job = [&](const json::object& o, const jpath& at) {
-            job_summary j;
-            j.id = r.item_id(o, {"id"}, std::nullopt, at);
-            j.status = r.strict_text(o, "status", at);
-            j.name = reader::text(o, "name");
-            j.db_use_type = reader::text(o, "db_use_type");
-            j.engine_type = reader::text(o, "engine_type");
-            j.task_type = reader::text(o, "task_type");
-            j.job_direction = reader::text(o, "job_direction");
-            j.create_time = reader::time(o, "create_time");
-            read_list(r, o, "children", at, j.children, [&](const json::object& c, const jpath& c_at) {
-                child_job cj;
-                cj.id = r.item_id(c, {"id"}, std::nullopt, c_at);
-                cj.status = r.strict_text(c, "status", c_at);
-                cj.name = reader::text(c, "name");
-                cj.error_msg = reader::text_any(c, {"error_msg", "error_message"});
-                return cj;
-            });
-            return j;
+            return read_job_summary(r, o, at);
         };
         read_list(r, root, "jobs", root_path, out.jobs, read_job, list_presence::required);
         return out;

@@ -105,6 +105,20 @@ core::result<async_job_detail_response> parse_async_job_detail(std::string_view 
     return read_listing(api::async_job_detail, body, shape, &read_job_detail);
 }
 
+core::result<job_list_response> parse_job_list_v5(std::string_view body)
+{
+    return read_document<job_list_response>(api::job_list_v5, body, [](reader& r, const json::object& root) {
+        job_list_response out;
+        out.total_record = reader::integer(root, "total_count");
+        // The same job fields as ShowJobList's, spelt job_type: one reader for both lists.
+        const auto read_job = [&](const json::object& o, const jpath& at) {
+            return read_job_summary(r, o, at);
+        };
+        read_list(r, root, "jobs", root_path, out.jobs, read_job, list_presence::required);
+        return out;
+    });
+}
+
 core::result<collect_submit_response> parse_db_objects_collect(std::string_view body)
 {
     return read_document<collect_submit_response>(

@@ -243,6 +243,30 @@ request_spec job_list_request(
     return post(api::job_list, make_path({"v3", project_id, "jobs"}), body);
 }
 
+request_spec job_list_v5_request(
+    std::string_view project_id,
+    int offset,
+    int limit,
+    db_use_type use_type,
+    const job_list_filter& filter
+)
+{
+    request_spec r{
+        api::job_list_v5,
+        "GET",
+        make_path({"v5", project_id, "jobs"}),
+        {{"job_type", to_string(use_type)},
+         {"offset", std::to_string(offset)},
+         {"limit", std::to_string(limit)}},
+        {}};
+    if (!filter.engine_type.empty())
+        r.query.emplace_back("engine_type", filter.engine_type);
+    // An empty enterprise_project_id means "all" to ListJobs as well; sending nothing says the same.
+    if (!filter.enterprise_project_id.empty())
+        r.query.emplace_back("enterprise_project_id", filter.enterprise_project_id);
+    return r;
+}
+
 request_spec async_job_detail_request(
     std::string_view project_id,
     std::string_view async_job_id,

@@ -1,4 +1,5 @@
 #include "drsmon/core/text.hpp"
+#include "drsmon/drs_api/parse.hpp"
 #include "drsmon/poller/discovery.hpp"
 
 #include <algorithm>
@@ -74,6 +75,30 @@ listing_query make_listing_query(
     return q;
 }
 
+drs_api::request_spec listing_request(
+    list_api api,
+    std::string_view project_id,
+    drs_api::db_use_type use_type,
+    const listing_query& query,
+    const page_request& page
+)
+{
+    const drs_api::job_list_filter filter{query.engine_type, query.enterprise_project_id, query.tags};
+    if (api == list_api::v5_list_jobs)
+        return drs_api::job_list_v5_request(project_id, page.offset, page.per_page, use_type, filter);
+    return drs_api::job_list_request(
+        project_id,
+        {.cur_page = page.cur_page, .per_page = page.per_page},
+        use_type,
+        filter
+    );
+}
+
+listing_parser listing_parser_of(list_api api) noexcept
+{
+    return api == list_api::v5_list_jobs ? &drs_api::parse_job_list_v5 : &drs_api::parse_job_list;
+}
+
 std::vector<listed_job> flatten(const drs_api::job_summary& job, std::string_view db_use_type)
 {
     std::vector<listed_job> out;
@@ -84,6 +109,7 @@ std::vector<listed_job> flatten(const drs_api::job_summary& job, std::string_vie
     parent.status = job.status;
     parent.db_use_type = job.db_use_type.empty() ? std::string(db_use_type) : job.db_use_type;
     parent.engine_type = job.engine_type;
+    parent.enterprise_project_id = job.enterprise_project_id;
     for (const auto& c : job.children)
     {
         listed_job child;

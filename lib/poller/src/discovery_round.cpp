@@ -1,6 +1,3 @@
-#include "drsmon/drs_api/parse.hpp"
-#include "drsmon/drs_api/requests.hpp"
-
 #include "shell.hpp"
 
 // The discovery round: lists every configured db_use_type page by page, selects the matching jobs
@@ -11,27 +8,20 @@ namespace drsmon::poller {
 
 using boost::asio::awaitable;
 
-// The shell lists with ShowJobList, which every region serves (ListJobs is v5: some regions only).
-constexpr auto listing_api = list_api::v3_show_job_list;
-
 awaitable<bool> project_poller::impl::list_jobs(std::string db_use_type, selection& out, outcome& result)
 {
     const auto use_type = drs_api::db_use_type_from_string(db_use_type);
     if (!use_type)
         co_return false;  // the configuration allows only the three wire names
-    const auto query = make_listing_query(listing_api, plan.discovery->filter, db_use_type);
-    const drs_api::job_list_filter api_filter{query.engine_type, query.enterprise_project_id, query.tags};
-    listing_pager pager(listing_api, listing_pager::max_per_page);
+    // ShowJobList (v3, the default) or ListJobs (v5), as the project's discovery.api says.
+    const list_api api = plan.discovery->api;
+    const auto query = make_listing_query(api, plan.discovery->filter, db_use_type);
+    const auto parse = listing_parser_of(api);
+    listing_pager pager(api, listing_pager::max_per_page);
     while (pager.more() && !stopping)
     {
-        const auto page = pager.next();
-        auto spec = drs_api::job_list_request(
-            plan.project_id,
-            {.cur_page = page.cur_page, .per_page = page.per_page},
-            *use_type,
-            api_filter
-        );
-        const auto answer = co_await fetch(std::move(spec), &drs_api::parse_job_list);
+        auto spec = listing_request(api, plan.project_id, *use_type, query, pager.next());
+        const auto answer = co_await fetch(std::move(spec), parse);
         if (!settle(task::discovery, answer, result))
             co_return false;
         select(*filter, answer->jobs, db_use_type, out);

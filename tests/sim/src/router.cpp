@@ -331,6 +331,8 @@ std::string api_of(std::string_view method, std::string_view target)
         return "iam-projects";
     if (method == "POST" && s[0] == "v3" && n == 3 && s[2] == "jobs")
         return "job-list";
+    if (method == "GET" && s[0] == "v5" && n == 3 && s[2] == "jobs")
+        return "job-list-v5";
     if (method == "POST" && s[0] == "v3" && n == 4 && s[2] == "jobs")
     {
         static const char* const apis[] = {
@@ -595,6 +597,8 @@ response router::route(
         return iam_projects(query);
     if (api == "job-list")
         return job_list(req);
+    if (api == "job-list-v5")
+        return job_list_v5(query);
     if (api == "batch-struct-detail")
         return batch(api, req, segs[3]);
     if (api == "batch-async-jobs")
@@ -983,9 +987,61 @@ response router::job_list(const request& req)
         const auto* v = obj.if_contains(key);
         return v && v->is_string() ? std::string(v->as_string()) : std::string();
     };
-    std::string name = str("name"), status = str("status"), engine = str("engine_type");
+    const double t = world_.now();
+    const auto matched = listed_parents(use_type, str("engine_type"), str("name"), str("status"), t);
+    std::size_t start = 0, end = matched.size();
+    if (per_page > 0)
+    {
+        start = std::min(matched.size(), static_cast<std::size_t>((cur_page - 1) * per_page));
+        end = std::min(matched.size(), start + static_cast<std::size_t>(per_page));
+    }
+    json::array jobs;
+    for (std::size_t i = start; i < end; ++i)
+        jobs.push_back(listed_job_json(*matched[i].first, matched[i].second, t, false));
+    return json_response(200, json::object{{"total_record", matched.size()}, {"jobs", std::move(jobs)}});
+}
 
-    double t = world_.now();
+response router::job_list_v5(const query_list& query)
+{
+    const std::string* job_type = query_value(query, "job_type");
+    if (!job_type || (*job_type != "migration" && *job_type != "sync" && *job_type != "cloudDataGuard"))
+        return drs_error(400, "DRS.10000001", "Failed.");
+    std::int64_t offset = 0, limit = 10;
+    try
+    {
+        if (const auto* o = query_value(query, "offset"))
+            offset = std::stoll(*o);
+        if (const auto* l = query_value(query, "limit"))
+            limit = std::stoll(*l);
+    }
+    catch (const std::exception&)
+    {
+        return drs_error(400, "DRS.10000001", "Failed.");
+    }
+    if (offset < 0 || limit < 1 || limit > 1000)
+        return drs_error(400, "DRS.10000001", "Failed.");
+    const auto value = [&](const char* key) {
+        const std::string* v = query_value(query, key);
+        return v ? *v : std::string();
+    };
+    const double t = world_.now();
+    const auto matched = listed_parents(*job_type, value("engine_type"), value("name"), value("status"), t);
+    const auto start = std::min(matched.size(), static_cast<std::size_t>(offset));
+    const auto end = std::min(matched.size(), start + static_cast<std::size_t>(limit));
+    json::array jobs;
+    for (std::size_t i = start; i < end; ++i)
+        jobs.push_back(listed_job_json(*matched[i].first, matched[i].second, t, true));
+    return json_response(200, json::object{{"total_count", matched.size()}, {"jobs", std::move(jobs)}});
+}
+
+std::vector<std::pair<const job_spec*, job_snapshot>> router::listed_parents(
+    std::string_view use_type,
+    std::string_view engine,
+    std::string_view name,
+    std::string_view status,
+    double t
+) const
+{
     std::vector<std::pair<const job_spec*, job_snapshot>> matched;
     for (const auto& j : world_.jobs())
     {
@@ -1013,62 +1069,76 @@ response router::job_list(const request& req)
             continue;
         matched.emplace_back(&j, std::move(s));
     }
+    // Newest first (v3's order, and v5's default sort_key create_time, sort_dir desc).
     std::stable_sort(matched.begin(), matched.end(), [](const auto& a, const auto& b) {
         return a.first->created_at > b.first->created_at;
     });
-    std::size_t start = 0, end = matched.size();
-    if (per_page > 0)
+    return matched;
+}
+
+json::object router::listed_job_json(const job_spec& j, const job_snapshot& s, double t, bool v5) const
+{
+    json::array available;
+    if (s.status == "INCRE_TRANSFER_STARTED")
+        available = {"PAUSE", "STOP"};
+    else if (s.status == "PAUSING" || is_failed(s.status))
+        available = {"RESUME", "STOP"};
+    else if (s.status == "CONFIGURATION")
+        available = {"EDIT", "PRECHECK", "DELETE"};
+    const json::object job_action{
+        {"available_actions", std::move(available)},
+        {"unavailable_actions", json::array{}},
+        {"current_action", ""}};
+    // The fields both lists share; v3 calls the scenario db_use_type, v5 job_type.
+    const auto common = [&](const job_spec& x, const job_snapshot& xs) {
+        json::object o{
+            {"id", x.id},
+            {"name", x.name},
+            {"status", xs.status},
+            {"create_time", ms_string(world_.wall_at(x.created_at))},
+            {"engine_type", x.engine_type},
+            {v5 ? "job_type" : "db_use_type", x.db_use_type}};
+        return o;
+    };
+    json::array children;
+    for (const auto& c : world_.jobs())
     {
-        start = std::min(matched.size(), static_cast<std::size_t>((cur_page - 1) * per_page));
-        end = std::min(matched.size(), start + static_cast<std::size_t>(per_page));
-    }
-    json::array jobs;
-    for (std::size_t i = start; i < end; ++i)
-    {
-        const auto& [j, s] = matched[i];
-        json::array available;
-        if (s.status == "INCRE_TRANSFER_STARTED")
-            available = {"PAUSE", "STOP"};
-        else if (s.status == "PAUSING" || is_failed(s.status))
-            available = {"RESUME", "STOP"};
-        else if (s.status == "CONFIGURATION")
-            available = {"EDIT", "PRECHECK", "DELETE"};
-        // ChildrenJobInfo: each child with its own status and error message.
-        json::array children;
-        for (const auto& c : world_.jobs())
+        if (c.parent_id != j.id)
+            continue;
+        const auto cs = world_.snapshot(c, t);
+        json::object child = common(c, cs);
+        if (v5)
         {
-            if (c.parent_id != j->id)
-                continue;
-            const auto cs = world_.snapshot(c, t);
-            children.push_back(json::object{
-                {"id", c.id},
-                {"name", c.name},
-                {"status", cs.status},
-                {"create_time", ms_string(world_.wall_at(c.created_at))},
-                {"engine_type", c.engine_type},
-                {"db_use_type", c.db_use_type},
-                {"error_msg", cs.error_message}});
+            // ChildrenJobListResp: the parent's fields, no error message.
+            child["job_mode"] = "sync_child";
+            child["job_mode_role"] = "child";
+            child["job_action"] = job_action;
         }
-        jobs.push_back(json::object{
-            {"id", j->id},
-            {"name", j->name},
-            {"status", s.status},
-            {"create_time", ms_string(world_.wall_at(j->created_at))},
-            {"description", j->description},
-            {"engine_type", j->engine_type},
-            {"net_type", j->net_type},
-            {"billing_tag", false},
-            {"job_direction", j->job_direction},
-            {"db_use_type", j->db_use_type},
-            {"task_type", j->task_type},
-            {"children", std::move(children)},
-            {"node_newFramework", true},
-            {"job_action",
-             {{"available_actions", std::move(available)},
-              {"unavailable_actions", json::array{}},
-              {"current_action", ""}}}});
+        else
+            child["error_msg"] = cs.error_message;  // ChildrenJobInfo
+        children.push_back(std::move(child));
     }
-    return json_response(200, json::object{{"total_record", matched.size()}, {"jobs", std::move(jobs)}});
+    const bool multi = !children.empty();
+    json::object o = common(j, s);
+    o["description"] = j.description;
+    o["net_type"] = j.net_type;
+    o["billing_tag"] = false;
+    o["job_direction"] = j.job_direction;
+    o["task_type"] = j.task_type;
+    o["children"] = std::move(children);
+    o["job_action"] = job_action;
+    if (v5)
+    {
+        // The world has no enterprise projects: enterprise_project_id is left out.
+        o["charging_mode"] = "on_demand";
+        o["job_mode"] = multi ? "sync_child" : "single";
+        o["job_mode_role"] = multi ? "parent" : "";
+        o["is_multi_az"] = false;
+        o["node_new_framework"] = true;
+    }
+    else
+        o["node_newFramework"] = true;
+    return o;
 }
 
 response router::async_jobs(std::string_view batch_id, const query_list& query)

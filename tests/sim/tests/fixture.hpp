@@ -62,19 +62,21 @@ struct harness
         );
     }
 
-    // A request signed like the SDK at time now.
+    // A request signed like the SDK at time now (query pairs raw, as request_spec carries them).
     response signed_call(
         std::string method,
         std::string path,
         std::string body,
         core::wall_time now,
-        std::string secret = sk
+        std::string secret = sk,
+        std::vector<std::pair<std::string, std::string>> query = {}
     )
     {
         auth::sign_input in;
         in.method = method;
         in.host = "127.0.0.1:8443";
         in.path = path;
+        in.query = std::move(query);
         in.headers = {{"Content-Type", "application/json"}, {"X-Project-Id", project}};
         in.body = body;
         auto out = auth::sign(in, {ak, secret, ""}, now);

@@ -312,6 +312,116 @@ TEST(SimJobList, ListsChildrenUnderTheirParentOnlyAndAnswersErrors)
     EXPECT_TRUE(beyond.at("jobs").as_array().empty());
 }
 
+// ---- ListJobs (v5): the same table as job-list, paged by offset/limit
+
+TEST(SimJobListV5, ListsTheSameParentsAndChildrenAsJobList)
+{
+    harness h(12);
+    const auto parent = h.ids().front();
+    const auto child = h.r->with_state([&](world& w, fault_set&, recorder&) {
+        job_spec j;
+        j.id = w.make_id();
+        j.name = "child";
+        j.db_use_type = w.find(parent)->db_use_type;
+        j.parent_id = parent;
+        keyframe k;
+        k.at = w.now();
+        k.status = "INCRE_TRANSFER_FAILED";
+        k.error_message = "connection lost";
+        j.timeline.push_back(k);
+        return w.add_job(std::move(j));
+    });
+    const std::string use_type = h.r->with_state([&](world& w, fault_set&, recorder&) {
+        return w.find(parent)->db_use_type;
+    });
+    const auto v3 = parse(h.call(
+        "POST",
+        "/v3/" + std::string(project) + "/jobs",
+        R"({"cur_page":1,"per_page":100,"db_use_type":")" + use_type + "\"}"
+    ));
+    const auto v5 = parse(
+        h.call("GET", "/v5/" + std::string(project) + "/jobs?job_type=" + use_type + "&limit=100")
+    );
+    EXPECT_EQ(v5.at("total_count").as_int64(), v3.at("total_record").as_int64());
+    const auto& a3 = v3.at("jobs").as_array();
+    const auto& a5 = v5.at("jobs").as_array();
+    ASSERT_EQ(a5.size(), a3.size());
+    bool saw_child = false;
+    for (std::size_t i = 0; i < a3.size(); ++i)
+    {
+        EXPECT_EQ(a5[i].at("id"), a3[i].at("id"));  // same order: newest first
+        EXPECT_EQ(a5[i].at("status"), a3[i].at("status"));
+        EXPECT_EQ(a5[i].at("job_type").as_string(), use_type);
+        EXPECT_FALSE(a5[i].as_object().contains("db_use_type"));
+        const auto& c3 = a3[i].at("children").as_array();
+        const auto& c5 = a5[i].at("children").as_array();
+        ASSERT_EQ(c5.size(), c3.size());
+        for (std::size_t k = 0; k < c3.size(); ++k)
+        {
+            EXPECT_EQ(c5[k].at("id"), c3[k].at("id"));
+            EXPECT_EQ(c5[k].at("status"), c3[k].at("status"));
+            EXPECT_FALSE(c5[k].as_object().contains("error_msg"));  // ChildrenJobListResp has none
+            EXPECT_EQ(c5[k].at("job_mode_role").as_string(), "child");
+            saw_child = saw_child || c5[k].at("id").as_string() == child;
+        }
+    }
+    EXPECT_TRUE(saw_child);
+}
+
+TEST(SimJobListV5, PagesByOffsetAndLimitAndAnswersErrors)
+{
+    harness h(12);  // 6 migration jobs
+    const std::string path = "/v5/" + std::string(project) + "/jobs";
+    const auto page = parse(h.call("GET", path + "?job_type=migration&offset=4&limit=5"));
+    EXPECT_EQ(page.at("total_count").as_int64(), 6);
+    EXPECT_EQ(page.at("jobs").as_array().size(), 2u);
+    EXPECT_EQ(
+        parse(h.call("GET", path + "?job_type=migration")).at("jobs").as_array().size(),
+        6u
+    );  // limit 10
+    const auto beyond = parse(h.call("GET", path + "?job_type=migration&offset=6&limit=5"));
+    EXPECT_EQ(beyond.at("total_count").as_int64(), 6);
+    EXPECT_TRUE(beyond.at("jobs").as_array().empty());
+    for (const char* bad :
+         {"?offset=0&limit=5",
+          "?job_type=dr",
+          "?job_type=sync&limit=0",
+          "?job_type=sync&offset=-1",
+          "?job_type=sync&limit=many"})
+        EXPECT_EQ(h.call("GET", path + bad).status, 400u) << bad;
+    EXPECT_EQ(api_of("GET", path + "?job_type=sync"), "job-list-v5");
+    EXPECT_EQ(api_of("POST", path), "unknown");  // ListJobs is a GET
+    EXPECT_EQ(api_of("POST", "/v3/" + std::string(project) + "/jobs"), "job-list");
+    EXPECT_EQ(h.r->count("job-list-v5"), 8u);
+}
+
+TEST(SimJobListV5, ChecksTheSignatureOverTheQuery)
+{
+    harness h(12);
+    const std::string path = "/v5/" + std::string(project) + "/jobs";
+    const auto now = h.clock.now();
+    const std::vector<std::pair<std::string, std::string>> query{
+        {"job_type", "sync"},
+        {"offset", "0"},
+        {"limit", "100"}};
+    const auto ok = h.signed_call("GET", path, "", now, sk, query);
+    EXPECT_EQ(ok.status, 200u) << ok.body;
+    EXPECT_EQ(h.r->requests().back().auth, "aksk");
+
+    // The same signature with another query is refused.
+    drsmon::auth::sign_input in;
+    in.method = "GET";
+    in.host = "127.0.0.1:8443";
+    in.path = path;
+    in.query = query;
+    in.headers = {{"Content-Type", "application/json"}, {"X-Project-Id", project}};
+    auto out = drsmon::auth::sign(in, {ak, sk, ""}, now);
+    request tampered{"GET", path + "?job_type=sync&limit=100&offset=100", {}, ""};
+    for (const auto& hd : out.headers)
+        tampered.headers.emplace_back(hd.name, hd.value);
+    EXPECT_EQ(h.r->handle(tampered).status, 401u);
+}
+
 TEST(SimJobList, FollowsJobsAddedAndRemovedThroughTheControlApi)
 {
     harness h(0);

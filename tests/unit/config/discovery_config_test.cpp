@@ -30,9 +30,17 @@ struct bad_case
 // clang-format off
 const bad_case bad_cases[] = {
     {"UnknownKey", HEAD "    discovery:\n      enabled: true\n      intervall: 5m\n",
-     "drs.yml:8: projects[0].discovery.intervall: unknown key (allowed: enabled, db_use_types, "
+     "drs.yml:8: projects[0].discovery.intervall: unknown key (allowed: enabled, api, db_use_types, "
      "engine_types, statuses, exclude_statuses, name_regex, exclude_name_regex, tags, enterprise_project_id, "
      "interval, max_jobs)"},
+    {"UnknownApi", HEAD "    discovery:\n      enabled: true\n      api: v4\n",
+     "drs.yml:8: projects[0].discovery.api: must be one of v3, v5 (got \"v4\")"},
+    {"ApiInUpperCase", HEAD "    discovery:\n      enabled: true\n      api: V5\n",
+     "drs.yml:8: projects[0].discovery.api: must be one of v3, v5 (got \"V5\")"},
+    {"ApiIsAList", HEAD "    discovery:\n      enabled: true\n      api: [ v3, v5 ]\n",
+     "drs.yml:8: projects[0].discovery.api: must be a single value, not a list"},
+    {"TagsWithV5", HEAD "    discovery:\n      enabled: true\n      api: v5\n      tags: { env: prod }\n",
+     "drs.yml:9: projects[0].discovery.tags: needs api: v3 (ListJobs, api: v5, has no tag filter)"},
     {"EnabledIsText", HEAD "    discovery:\n      enabled: yes please\n",
      "drs.yml:7: projects[0].discovery.enabled: must be true or false (got \"yes please\")"},
     {"UnknownDbUseType", HEAD "    discovery:\n      enabled: true\n      db_use_types: [ sync, dr ]\n",
@@ -105,6 +113,7 @@ TEST(DiscoveryConfig, IsOffByDefaultWithTheDocumentedDefaults)
     EXPECT_EQ(d.exclude_statuses, (std::vector<std::string>{"RELEASE_RESOURCE_COMPLETE", "DELETED"}));
     EXPECT_TRUE(d.name_regex.empty());
     EXPECT_TRUE(d.tags.empty());
+    EXPECT_EQ(d.api, discovery_api::v3);
     EXPECT_EQ(d.interval, 5min);
     EXPECT_EQ(d.max_jobs, 10'000);
 }
@@ -115,6 +124,18 @@ TEST(DiscoveryConfig, LetsAProjectListNoJobsWhenEnabled)
     ASSERT_TRUE(r.has_value()) << r.error().detail;
     EXPECT_TRUE(r->projects[0].discovery.enabled);
     EXPECT_TRUE(r->projects[0].jobs.empty());
+}
+
+TEST(DiscoveryConfig, ReadsTheListApi)
+{
+    const auto v5 = load(HEAD "    discovery:\n      enabled: true\n      api: v5\n      tags: {}\n");
+    ASSERT_TRUE(v5.has_value()) << v5.error().detail;
+    EXPECT_EQ(v5->projects[0].discovery.api, discovery_api::v5);
+    EXPECT_STREQ(to_string(discovery_api::v5), "v5");
+    const auto v3 = load(HEAD "    discovery: { enabled: true, api: v3, tags: { env: prod } }\n");
+    ASSERT_TRUE(v3.has_value()) << v3.error().detail;
+    EXPECT_EQ(v3->projects[0].discovery.api, discovery_api::v3);
+    EXPECT_STREQ(to_string(discovery_api::v3), "v3");
 }
 
 TEST(DiscoveryConfig, ReadsEveryKey)

@@ -19,7 +19,111 @@ core::wall_time utc(int y, unsigned mo, unsigned d, int h, int mi, int s)
     return sys_days(year_month_day{year(y), month(mo), day(d)}) + hours(h) + minutes(mi) + seconds(s);
 }
 
+template <class R>
+void expect_error_at(const R& r, const char* where, const char* path)
+{
+    ASSERT_TRUE(r.has_error());
+    EXPECT_EQ(r.error().kind(), core::errc::bad_response);
+    EXPECT_EQ(r.error().where, where);
+    EXPECT_EQ(r.error().path, path);
+}
+
 }  // namespace
+
+// ---- ListJobs (GET /v5/{project_id}/jobs) -------------------------------------------------
+
+TEST(ParseJobListV5, ReadsJobsAndChildrenIntoTheJobListModel)
+{
+    const auto r = parse_job_list_v5(fixture("job_list_v5.json"));
+    ASSERT_TRUE(r.has_value()) << r.error().to_string();
+    EXPECT_EQ(r->total_record, 2);  // total_count
+    ASSERT_EQ(r->jobs.size(), 2u);
+    const auto& a = r->jobs[0];
+    EXPECT_EQ(a.id, "0ea5c0c1-6a9e-4b0c-9b36-1f3c0a5jb51");
+    EXPECT_EQ(a.name, "DRS-oracle-gauss");
+    EXPECT_EQ(a.status, "INCRE_TRANSFER_STARTED");
+    EXPECT_EQ(a.db_use_type, "sync");  // job_type
+    EXPECT_EQ(a.engine_type, "oracle-to-gaussdbv5");
+    EXPECT_EQ(a.task_type, "FULL_INCR_TRANS");
+    EXPECT_EQ(a.job_direction, "up");
+    EXPECT_EQ(a.create_time, at_millis(1700000000123));
+    EXPECT_EQ(a.enterprise_project_id, "0");
+    EXPECT_TRUE(a.children.empty());  // single job: no children key at all
+    const auto& b = r->jobs[1];
+    EXPECT_EQ(b.enterprise_project_id, "ep-42");
+    ASSERT_EQ(b.children.size(), 2u);
+    EXPECT_EQ(b.children[1].id, "5b1f-c2");
+    EXPECT_EQ(b.children[1].name, "DRS-mysql-sync-2");
+    EXPECT_EQ(b.children[1].status, "INCRE_TRANSFER_FAILED");
+    EXPECT_EQ(b.children[1].error_msg, "");  // ChildrenJobListResp carries no message
+}
+
+TEST(ParseJobListV5, AcceptsNumbersAsStringsAndOddOptionalFields)
+{
+    const auto r = parse_job_list_v5(
+        R"({"total_count":"3","unknown":{"x":1},"jobs":[)"
+        R"({"id":"a","status":"CONFIGURATION","name":7,"job_type":null,"create_time":1700000000000,)"
+        R"("enterprise_project_id":"","children":null,"job_action":"odd"},)"
+        R"({"id":"b","status":"CHILD_TRANSFER_FAILED","db_use_type":"migration",)"
+        R"("children":[{"id":"c","status":"INCRE_TRANSFER_FAILED","error_msg":"lost"}]}]})"
+    );
+    ASSERT_TRUE(r.has_value()) << r.error().to_string();
+    EXPECT_EQ(r->total_record, 3);
+    ASSERT_EQ(r->jobs.size(), 2u);
+    EXPECT_EQ(r->jobs[0].name, "");  // not a string: left empty
+    EXPECT_EQ(r->jobs[0].db_use_type, "");
+    EXPECT_EQ(r->jobs[0].create_time, at_millis(1700000000000));
+    EXPECT_FALSE(r->jobs[0].enterprise_project_id);  // empty is not reported
+    EXPECT_TRUE(r->jobs[0].children.empty());
+    EXPECT_EQ(r->jobs[1].db_use_type, "migration");  // the v3 spelling is accepted too
+    ASSERT_EQ(r->jobs[1].children.size(), 1u);
+    EXPECT_EQ(r->jobs[1].children[0].error_msg, "lost");  // kept when an answer carries one
+}
+
+TEST(ParseJobListV5, AcceptsAnEmptyPageAndAMissingTotal)
+{
+    const auto empty = parse_job_list_v5(R"({"total_count":0,"jobs":[]})");
+    ASSERT_TRUE(empty.has_value());
+    EXPECT_EQ(empty->total_record, 0);
+    EXPECT_TRUE(empty->jobs.empty());
+    const auto no_total = parse_job_list_v5(R"({"jobs":[],"total_count":"many"})");
+    ASSERT_TRUE(no_total.has_value());
+    EXPECT_FALSE(no_total->total_record);
+}
+
+TEST(ParseJobListV5, ReportsWrongShapesWithTheApiAndPath)
+{
+    expect_error_at(parse_job_list_v5("not json"), "job-list-v5", "$");
+    expect_error_at(parse_job_list_v5("[]"), "job-list-v5", "$");
+    expect_error_at(parse_job_list_v5(R"({"total_count":1})"), "job-list-v5", "$.jobs");
+    expect_error_at(parse_job_list_v5(R"({"jobs":{"id":"a"}})"), "job-list-v5", "$.jobs");
+    expect_error_at(parse_job_list_v5(R"({"jobs":["a"]})"), "job-list-v5", "$.jobs[0]");
+    expect_error_at(
+        parse_job_list_v5(R"({"jobs":[{"status":"CONFIGURATION"}]})"),
+        "job-list-v5",
+        "$.jobs[0].id"
+    );
+    expect_error_at(
+        parse_job_list_v5(R"({"jobs":[{"id":"a","status":1}]})"),
+        "job-list-v5",
+        "$.jobs[0].status"
+    );
+    expect_error_at(
+        parse_job_list_v5(R"({"jobs":[{"id":"a","status":"X","children":{}}]})"),
+        "job-list-v5",
+        "$.jobs[0].children"
+    );
+    expect_error_at(
+        parse_job_list_v5(R"({"jobs":[{"id":"a","status":"X","children":[{"id":"c","status":["X"]}]}]})"),
+        "job-list-v5",
+        "$.jobs[0].children[0].status"
+    );
+    expect_error_at(
+        parse_job_list_v5(R"({"jobs":[{"id":"a","status":"X","children":[{"status":"X"}]}]})"),
+        "job-list-v5",
+        "$.jobs[0].children[0].id"
+    );
+}
 
 TEST(ParseAsyncJobDetail, ReadsTheSeedExample)
 {

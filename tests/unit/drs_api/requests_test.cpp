@@ -29,6 +29,7 @@ TEST(DrsApiNames, AreTheBoundedLabelValues)
     EXPECT_STREQ(api_name(api::async_job_detail), "batch-async-jobs");
     EXPECT_STREQ(api_name(api::db_objects_collect), "db-objects-collect");
     EXPECT_STREQ(api_name(api::collection_status), "collection-status");
+    EXPECT_STREQ(api_name(api::job_list_v5), "job-list-v5");
 }
 
 TEST(DrsApiNames, AreUniqueAcrossAllApis)
@@ -132,6 +133,40 @@ TEST(DrsApiRequests, JobListSendsTheFiltersThatAreSet)
     EXPECT_EQ(db_use_type_from_string("cloudDataGuard"), db_use_type::cloud_data_guard);
     EXPECT_EQ(db_use_type_from_string("sync"), db_use_type::sync);
     EXPECT_FALSE(db_use_type_from_string("clouddataguard"));
+}
+
+TEST(DrsApiRequests, JobListV5IsAGetWithJobTypeOffsetAndLimit)
+{
+    const auto r = job_list_v5_request("p1", 200, 100, db_use_type::cloud_data_guard);
+    EXPECT_EQ(r.which, api::job_list_v5);
+    EXPECT_STREQ(api_name(r.which), "job-list-v5");
+    EXPECT_EQ(r.method, "GET");
+    EXPECT_EQ(r.path, "/v5/p1/jobs");
+    const std::vector<std::pair<std::string, std::string>> q{
+        {"job_type", "cloudDataGuard"},
+        {"offset", "200"},
+        {"limit", "100"}};
+    EXPECT_EQ(r.query, q);
+    EXPECT_TRUE(r.body.empty());
+    EXPECT_EQ(job_list_v5_request("p/1", 0, 1, db_use_type::sync).path, "/v5/p%2F1/jobs");
+}
+
+TEST(DrsApiRequests, JobListV5SendsEngineAndEnterpriseProjectButNoTags)
+{
+    job_list_filter f;
+    f.engine_type = "mysql";
+    f.enterprise_project_id = "ep-1";
+    f.tags = {{"env", "prod"}};  // ListJobs has no tag filter
+    const auto r = job_list_v5_request("p1", 0, 100, db_use_type::migration, f);
+    const std::vector<std::pair<std::string, std::string>> q{
+        {"job_type", "migration"},
+        {"offset", "0"},
+        {"limit", "100"},
+        {"engine_type", "mysql"},
+        {"enterprise_project_id", "ep-1"}};
+    EXPECT_EQ(r.query, q);
+    f.enterprise_project_id.clear();  // "all": nothing sent
+    EXPECT_EQ(job_list_v5_request("p1", 0, 100, db_use_type::migration, f).query.size(), 4u);
 }
 
 TEST(DrsApiRequests, AsyncJobDetailIsAGetWithOffsetAndLimit)

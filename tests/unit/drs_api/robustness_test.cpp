@@ -24,6 +24,7 @@ const std::vector<std::string> fixtures{
     "batch_struct_process.json",
     "batch_struct_detail.json",
     "job_list.json",
+    "job_list_v5.json",
     "batch_async_jobs.json",
     "v5_job_detail_monitoring.json",
     "db_objects_collect.json",
@@ -45,6 +46,7 @@ int run_all(std::string_view body)
     ok += parse_batch_struct_process(body).has_value();
     ok += parse_batch_struct_detail(body).has_value();
     ok += parse_job_list(body).has_value();
+    ok += parse_job_list_v5(body).has_value();
     ok += parse_async_job_detail(body).has_value();
     ok += parse_db_objects_collect(body).has_value();
     ok += parse_collection_status(body).has_value();

@@ -301,6 +301,55 @@ TEST(ListingQuery, CarriesTheFiltersEachApiSupports)
     EXPECT_TRUE(poller::make_listing_query(list_api::v3_show_job_list, s, "sync").engine_type.empty());
 }
 
+TEST(ListingRequest, AsksThePagersPageThroughTheConfiguredApi)
+{
+    poller::discovery_filter_spec s;
+    s.engine_types = {"mysql"};
+    s.tags = {{"env", "prod"}};
+    const poller::page_request page{.cur_page = 3, .per_page = 100, .offset = 250};
+
+    const auto q3 = poller::make_listing_query(list_api::v3_show_job_list, s, "sync");
+    const auto
+        v3 = poller::listing_request(list_api::v3_show_job_list, "p1", drs_api::db_use_type::sync, q3, page);
+    EXPECT_EQ(v3.which, drs_api::api::job_list);
+    EXPECT_EQ(v3.method, "POST");
+    EXPECT_EQ(
+        v3.body,
+        R"({"cur_page":3,"per_page":100,"db_use_type":"sync","engine_type":"mysql","tags":{"env":"prod"}})"
+    );
+
+    const auto q5 = poller::make_listing_query(list_api::v5_list_jobs, s, "sync");
+    const auto
+        v5 = poller::listing_request(list_api::v5_list_jobs, "p1", drs_api::db_use_type::sync, q5, page);
+    EXPECT_EQ(v5.which, drs_api::api::job_list_v5);
+    EXPECT_EQ(v5.method, "GET");
+    EXPECT_EQ(v5.path, "/v5/p1/jobs");
+    const std::vector<std::pair<std::string, std::string>> query{
+        {"job_type", "sync"},
+        {"offset", "250"},
+        {"limit", "100"},
+        {"engine_type", "mysql"}};
+    EXPECT_EQ(v5.query, query);
+}
+
+TEST(ListingRequest, ParsesWithTheParserOfTheSameApi)
+{
+    const std::string v3 = R"({"total_record":4,"jobs":[{"id":"a","status":"CONFIGURATION"}]})";
+    const std::string
+        v5 = R"({"total_count":4,"jobs":[{"id":"a","status":"CONFIGURATION","job_type":"sync"}]})";
+    const auto r3 = poller::listing_parser_of(list_api::v3_show_job_list)(v3);
+    ASSERT_TRUE(r3);
+    EXPECT_EQ(r3->total_record, 4);
+    EXPECT_FALSE(poller::listing_parser_of(list_api::v3_show_job_list)(v5)->total_record);
+    const auto r5 = poller::listing_parser_of(list_api::v5_list_jobs)(v5);
+    ASSERT_TRUE(r5);
+    EXPECT_EQ(r5->total_record, 4);
+    EXPECT_EQ(r5->jobs.at(0).db_use_type, "sync");
+    const auto bad = poller::listing_parser_of(list_api::v5_list_jobs)("{}");
+    ASSERT_FALSE(bad);
+    EXPECT_EQ(bad.error().where, "job-list-v5");
+}
+
 // ---- children
 
 TEST(DiscoveryChildren, BecomeJobsWithTheirParentAndOwnStatus)
@@ -339,6 +388,21 @@ TEST(DiscoveryChildren, KeepsTheListedDbUseTypeWhenTheJobNamesIt)
     auto j = job("p", "n", "CONFIGURATION");
     j.db_use_type = "cloudDataGuard";
     EXPECT_EQ(poller::flatten(j, "sync").front().db_use_type, "cloudDataGuard");
+}
+
+TEST(DiscoveryChildren, InheritTheEnterpriseProjectTheListingReports)
+{
+    auto j = job("p", "n", "INCRE_TRANSFER_STARTED", "mysql", {{"c1", "n-1", "INCRE_TRANSFER_STARTED", ""}});
+    EXPECT_FALSE(poller::flatten(j, "sync")[1].enterprise_project_id);  // v3: not reported
+    j.enterprise_project_id = "ep-2";                                   // v5 reports it
+    const auto flat = poller::flatten(j, "sync");
+    EXPECT_EQ(flat[0].enterprise_project_id, "ep-2");
+    EXPECT_EQ(flat[1].enterprise_project_id, "ep-2");
+    poller::discovery_filter_spec s;
+    s.enterprise_project_id = "ep-1";
+    EXPECT_TRUE(matched_ids(s, {j}).empty());
+    s.enterprise_project_id = "ep-2";
+    EXPECT_EQ(matched_ids(s, {j}), (ids{"p", "c1"}));
 }
 
 // ---- what a listing says of a job

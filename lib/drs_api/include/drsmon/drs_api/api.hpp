@@ -19,7 +19,8 @@ enum class api
     batch_rpo_rto,          // POST /v3/{project_id}/jobs/batch-rpo-and-rto
     dr_monitoring,          // POST /v3/{project_id}/jobs/disaster-recovery-monitoring-data
     increment_components,   // GET  /v5/{project_id}/jobs/{job_id}/increment-components-detail
-    job_actions             // GET  /v5/{project_id}/jobs/{job_id}/actions
+    job_actions,            // GET  /v5/{project_id}/jobs/{job_id}/actions
+    job_list_v5             // GET  /v5/{project_id}/jobs (ListJobs)
 };
 
 // All values of api, in declaration order (for label pre-registration).
@@ -38,6 +39,7 @@ inline constexpr api all_apis[] = {
     api::dr_monitoring,
     api::increment_components,
     api::job_actions,
+    api::job_list_v5,
 };
 
 // A short, bounded label ("batch-status", "batch-async-jobs", ...). Never null;

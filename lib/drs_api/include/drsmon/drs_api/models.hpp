@@ -178,14 +178,14 @@ struct job_struct_detail
 
 using batch_struct_detail_response = batch_response<job_struct_detail>;
 
-// ---- v3 job list -------------------------------------------------------------------
+// ---- job list: v3 ShowJobList and v5 ListJobs -----------------------------------------
 
 struct child_job
 {
     std::string id;
     std::string name;
     std::string status;
-    std::string error_msg;
+    std::string error_msg;  // v3 ChildrenJobInfo; ListJobs (v5) documents none: "" unless sent
 };
 
 struct job_summary
@@ -193,17 +193,18 @@ struct job_summary
     std::string id;
     std::string name;
     std::string status;
-    std::string db_use_type;
+    std::string db_use_type;  // v3 db_use_type, v5 job_type
     std::string engine_type;
     std::string task_type;
     std::string job_direction;
     std::optional<core::wall_time> create_time;
+    std::optional<std::string> enterprise_project_id;  // v5 only; absent when empty or not sent
     std::vector<child_job> children;
 };
 
 struct job_list_response
 {
-    std::optional<std::int64_t> total_record;
+    std::optional<std::int64_t> total_record;  // v3 total_record, v5 total_count
     std::vector<job_summary> jobs;
 };
 

@@ -24,6 +24,9 @@ core::result<batch_precheck_response> parse_batch_precheck_result(std::string_vi
 core::result<batch_struct_process_response> parse_batch_struct_process(std::string_view body);
 core::result<batch_struct_detail_response> parse_batch_struct_detail(std::string_view body);
 core::result<job_list_response> parse_job_list(std::string_view body);
+// GET /v5/{project_id}/jobs (ListJobs): total_count and job_type are read into total_record and
+// db_use_type; errors name "job-list-v5".
+core::result<job_list_response> parse_job_list_v5(std::string_view body);
 core::result<async_job_detail_response> parse_async_job_detail(std::string_view body);
 core::result<collect_submit_response> parse_db_objects_collect(std::string_view body);
 core::result<collection_status_response> parse_collection_status(std::string_view body);

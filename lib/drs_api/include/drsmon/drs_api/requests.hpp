@@ -96,18 +96,30 @@ request_spec batch_struct_detail_request(
     page_request page
 );
 
-// Optional API-side filters of the v3 job list; empty values are not sent.
+// Optional API-side filters of the job lists (v3 and v5); empty values are not sent.
 struct job_list_filter
 {
     std::string engine_type;
-    std::string enterprise_project_id;  // the API rejects an empty one: left out when empty
-    std::map<std::string, std::string> tags;
+    std::string enterprise_project_id;        // the API rejects an empty one: left out when empty
+    std::map<std::string, std::string> tags;  // v3 only: ListJobs (v5) has no tag filter
 };
 // POST /v3/{project_id}/jobs {"cur_page":..,"per_page":..,"db_use_type":".."}, with
 // "engine_type", "enterprise_project_id" and "tags" (an object) when the filter sets them.
 request_spec job_list_request(
     std::string_view project_id,
     page_request page,
+    db_use_type use_type,
+    const job_list_filter& filter = {}
+);
+
+// GET /v5/{project_id}/jobs?job_type=..&offset=..&limit=.. (ListJobs), with engine_type and
+// enterprise_project_id when the filter sets them; filter.tags are not sent (ListJobs has no tag
+// filter). offset counts jobs (parents) from 0. The query pairs are raw, in this order; the
+// signer sorts and encodes them.
+request_spec job_list_v5_request(
+    std::string_view project_id,
+    int offset,
+    int limit,
     db_use_type use_type,
     const job_list_filter& filter = {}
 );

@@ -3,6 +3,7 @@
 #include "drsmon/core/clock.hpp"
 #include "drsmon/core/error.hpp"
 #include "drsmon/drs_api/models.hpp"
+#include "drsmon/drs_api/requests.hpp"
 #include "drsmon/state/job_state.hpp"
 
 #include <cstddef>
@@ -112,6 +113,21 @@ listing_query make_listing_query(
     const discovery_filter_spec& spec,
     std::string_view db_use_type
 );
+
+// The call that reads one page of a listing: ShowJobList (v3) from cur_page/per_page, with the
+// query's tags, or ListJobs (v5) from offset/limit (limit = per_page). The query's db_use_type is
+// the wire name of use_type; its other filters are sent when set.
+drs_api::request_spec listing_request(
+    list_api api,
+    std::string_view project_id,
+    drs_api::db_use_type use_type,
+    const listing_query& query,
+    const page_request& page
+);
+
+// The parser of a listing answer: parse_job_list (v3) or parse_job_list_v5.
+using listing_parser = core::result<drs_api::job_list_response> (*)(std::string_view);
+listing_parser listing_parser_of(list_api api) noexcept;
 
 // One job as discovery reports it: a listed parent or one of its children.
 struct listed_job

@@ -40,6 +40,8 @@ struct planned_job
 // Job discovery of a project (its cadence is schedule.interval[task::discovery]).
 struct discovery_plan
 {
+    // ShowJobList (v3) is served in every region; ListJobs (v5) only in some, for some engines.
+    list_api api = list_api::v3_show_job_list;
     std::vector<std::string> db_use_types{"migration", "sync", "cloudDataGuard"};
     discovery_filter_spec filter;
     std::size_t max_jobs = 10'000;

@@ -121,6 +121,18 @@ private:
     response iam_projects(const std::vector<std::pair<std::string, std::string>>& query);
     response batch(std::string_view api, const request& req, std::string_view struct_type);
     response job_list(const request& req);
+    // GET /v5/{project_id}/jobs (ListJobs): offset/limit over the same parents as job_list.
+    response job_list_v5(const std::vector<std::pair<std::string, std::string>>& query);
+    // The parents a job list shows for these filters (empty: any), newest first, with their state.
+    std::vector<std::pair<const job_spec*, job_snapshot>> listed_parents(
+        std::string_view use_type,
+        std::string_view engine,
+        std::string_view name,
+        std::string_view status,
+        double t
+    ) const;
+    // One listed parent with its children[]: v3 JobInfo, or v5 JobListResp when v5.
+    boost::json::object listed_job_json(const job_spec& j, const job_snapshot& s, double t, bool v5) const;
     response async_jobs(
         std::string_view batch_id,
         const std::vector<std::pair<std::string, std::string>>& query
