@@ -115,7 +115,7 @@ self_metrics::self_metrics(const build_info& info) : registry_(std::make_shared<
     );
     discovery_.interval.family = family<prometheus::Gauge>(
         r,
-        "drs_monitor_discovery_.intervalseconds",
+        "drs_monitor_discovery_interval_seconds",
         "The configured discovery interval of the project (for alert rules: a listing is overdue "
         "after a few of them)."
     );
