@@ -5,6 +5,7 @@
 #include <array>
 #include <charconv>
 #include <optional>
+#include <utility>
 
 namespace drsmon::config {
 
@@ -64,6 +65,32 @@ constexpr auto format_names = core::names<log_format>(
     {{log_format::logfmt, "logfmt"}, {log_format::json, "json"}}
 );
 
+// The flags that set one field: booleans (bare, or =true / =false) and strings.
+template <class T>
+using flag_field = std::pair<std::string_view, T cli_options::*>;
+constexpr std::array<flag_field<bool>, 4> switch_flags{{
+    {"config.check", &cli_options::config_check},
+    {"once", &cli_options::once},
+    {"version", &cli_options::version},
+    {"help", &cli_options::help},
+}};
+constexpr std::array<flag_field<std::string>, 4> string_flags{{
+    {"config.file", &cli_options::config_file},
+    {"web.listen-address", &cli_options::listen_address},
+    {"web.config.file", &cli_options::web_config_file},
+    {"web.telemetry-path", &cli_options::telemetry_path},
+}};
+
+// The field the flag `name` sets, or nullptr when it is not one of `flags`.
+template <class T, std::size_t N>
+T* target_of(const std::array<flag_field<T>, N>& flags, std::string_view name, cli_options& out)
+{
+    for (const auto& [flag, field] : flags)
+        if (flag == name)
+            return &(out.*field);
+    return nullptr;
+}
+
 }  // namespace
 
 const char* to_string(log_level l) noexcept { return level_names.name(l); }
@@ -95,15 +122,7 @@ core::result<cli_options> parse_cli(std::span<const std::string_view> args)
             );
 
         // Boolean flags: bare, or with an explicit =true / =false.
-        bool* switch_target = nullptr;
-        if (name == "config.check")
-            switch_target = &out.config_check;
-        else if (name == "once")
-            switch_target = &out.once;
-        else if (name == "version")
-            switch_target = &out.version;
-        else if (name == "help")
-            switch_target = &out.help;
+        bool* switch_target = target_of(switch_flags, name, out);
         if (switch_target)
         {
             if (!inline_value)
@@ -120,16 +139,8 @@ core::result<cli_options> parse_cli(std::span<const std::string_view> args)
             continue;
         }
 
-        std::string* string_target = nullptr;
-        if (name == "config.file")
-            string_target = &out.config_file;
-        else if (name == "web.listen-address")
-            string_target = &out.listen_address;
-        else if (name == "web.config.file")
-            string_target = &out.web_config_file;
-        else if (name == "web.telemetry-path")
-            string_target = &out.telemetry_path;
-        else if (name != "log.level" && name != "log.format")
+        std::string* string_target = target_of(string_flags, name, out);
+        if (!string_target && name != "log.level" && name != "log.format")
             return cli_error("unknown flag " + flag + " (see --help)");
 
         std::string_view value;

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <vector>
 
 namespace drsmon::config {
 
@@ -149,57 +150,45 @@ core::result<secret_load> load_secrets(const auth_config& auth, const env_lookup
     reader r(auth, env);
     secret_load out;
     auto& v = out.values;
-    // A missing required secret means the auth_config did not come from the loader.
-    auto require = [&](std::string_view key, core::result<bool> got) -> core::result<void> {
-        if (!got)
-            return got.error();
-        if (!*got)
-            return core::make_error(
-                core::errc::config,
-                auth.key_path,
-                auth.key_path + ": " + std::string(key) + "_file or " + std::string(key) + "_env is required",
-                auth.key_path
-            );
-        return {};
+    // The secrets of the auth type: key, where it is read from, where it goes, and whether it is
+    // required.
+    struct wanted
+    {
+        std::string_view key;
+        const std::string* file;
+        const std::string* env;
+        std::string* value;
+        bool required = true;
     };
+    std::vector<wanted> secrets;
     switch (auth.type)
     {
     case auth_type::aksk:
-    {
-        if (auto e = require(
-                "access_key",
-                r.read("access_key", auth.access_key_file, auth.access_key_env, v.access_key)
-            );
-            !e)
-            return e.error();
-        if (auto e = require(
-                "secret_key",
-                r.read("secret_key", auth.secret_key_file, auth.secret_key_env, v.secret_key)
-            );
-            !e)
-            return e.error();
-        auto token = r.read(
-            "security_token",
-            auth.security_token_file,
-            auth.security_token_env,
-            v.security_token
-        );
-        if (!token)
-            return token.error();
+        secrets = {
+            {"access_key", &auth.access_key_file, &auth.access_key_env, &v.access_key},
+            {"secret_key", &auth.secret_key_file, &auth.secret_key_env, &v.secret_key},
+            {"security_token", &auth.security_token_file, &auth.security_token_env, &v.security_token, false},
+        };
+        break;
+    case auth_type::token: secrets = {{"token", &auth.token_file, &auth.token_env, &v.token}}; break;
+    case auth_type::password:
+        secrets = {{"password", &auth.password_file, &auth.password_env, &v.password}};
         break;
     }
-    case auth_type::token:
-        if (auto e = require("token", r.read("token", auth.token_file, auth.token_env, v.token)); !e)
-            return e.error();
-        break;
-    case auth_type::password:
-        if (auto e = require(
-                "password",
-                r.read("password", auth.password_file, auth.password_env, v.password)
+    for (const auto& w : secrets)
+    {
+        const auto got = r.read(w.key, *w.file, *w.env, *w.value);
+        if (!got)
+            return got.error();
+        // A missing required secret means the auth_config did not come from the loader.
+        if (!*got && w.required)
+            return core::make_error(
+                core::errc::config,
+                auth.key_path,
+                auth.key_path + ": " + std::string(w.key) + "_file or " + std::string(w.key) +
+                    "_env is required",
+                auth.key_path
             );
-            !e)
-            return e.error();
-        break;
     }
     out.warnings = std::move(r.warnings);
     return out;

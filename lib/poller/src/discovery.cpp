@@ -62,11 +62,13 @@ bool listing_pager::complete() const noexcept
 listing_query make_listing_query(
     list_api api,
     const discovery_filter_spec& spec,
-    std::string_view db_use_type
+    drs_api::db_use_type use_type
 )
 {
     listing_query q;
-    q.db_use_type = std::string(db_use_type);
+    q.api = api;
+    q.use_type = use_type;
+    q.db_use_type = drs_api::to_string(use_type);
     if (spec.engine_types.size() == 1)
         q.engine_type = spec.engine_types.front();
     q.enterprise_project_id = spec.enterprise_project_id;
@@ -76,20 +78,18 @@ listing_query make_listing_query(
 }
 
 drs_api::request_spec listing_request(
-    list_api api,
     std::string_view project_id,
-    drs_api::db_use_type use_type,
-    const listing_query& query,
+    const listing_query& q,
     const page_request& page
 )
 {
-    const drs_api::job_list_filter filter{query.engine_type, query.enterprise_project_id, query.tags};
-    if (api == list_api::v5_list_jobs)
-        return drs_api::job_list_v5_request(project_id, page.offset, page.per_page, use_type, filter);
+    const drs_api::job_list_filter filter{q.engine_type, q.enterprise_project_id, q.tags};
+    if (q.api == list_api::v5_list_jobs)
+        return drs_api::job_list_v5_request(project_id, page.offset, page.per_page, q.use_type, filter);
     return drs_api::job_list_request(
         project_id,
         {.cur_page = page.cur_page, .per_page = page.per_page},
-        use_type,
+        q.use_type,
         filter
     );
 }

@@ -15,12 +15,12 @@ awaitable<bool> project_poller::impl::list_jobs(std::string db_use_type, selecti
         co_return false;  // the configuration allows only the three wire names
     // ShowJobList (v3, the default) or ListJobs (v5), as the project's discovery.api says.
     const list_api api = plan.discovery->api;
-    const auto query = make_listing_query(api, plan.discovery->filter, db_use_type);
+    const auto query = make_listing_query(api, plan.discovery->filter, *use_type);
     const auto parse = listing_parser_of(api);
     listing_pager pager(api, listing_pager::max_per_page);
     while (pager.more() && !stopping)
     {
-        auto spec = listing_request(api, plan.project_id, *use_type, query, pager.next());
+        auto spec = listing_request(plan.project_id, query, pager.next());
         const auto answer = co_await fetch(std::move(spec), parse);
         if (!settle(task::discovery, answer, result))
             co_return false;

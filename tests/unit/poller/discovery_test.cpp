@@ -289,16 +289,17 @@ TEST(ListingQuery, CarriesTheFiltersEachApiSupports)
     s.tags = {{"env", "prod"}};
     s.enterprise_project_id = "ep-1";
     s.statuses = {"INCRE_TRANSFER_STARTED"};
-    const auto v3 = poller::make_listing_query(list_api::v3_show_job_list, s, "sync");
+    const auto v3 = poller::make_listing_query(list_api::v3_show_job_list, s, drs_api::db_use_type::sync);
     EXPECT_EQ(v3.db_use_type, "sync");
     EXPECT_EQ(v3.engine_type, "mysql");
     EXPECT_EQ(v3.enterprise_project_id, "ep-1");
     EXPECT_EQ(v3.tags, s.tags);
-    const auto v5 = poller::make_listing_query(list_api::v5_list_jobs, s, "migration");
+    const auto v5 = poller::make_listing_query(list_api::v5_list_jobs, s, drs_api::db_use_type::migration);
     EXPECT_EQ(v5.db_use_type, "migration");
     EXPECT_TRUE(v5.tags.empty());  // ListJobs has no tag filter
     s.engine_types = {"mysql", "postgresql"};
-    EXPECT_TRUE(poller::make_listing_query(list_api::v3_show_job_list, s, "sync").engine_type.empty());
+    EXPECT_TRUE(poller::make_listing_query(list_api::v3_show_job_list, s, drs_api::db_use_type::sync)
+                    .engine_type.empty());
 }
 
 TEST(ListingRequest, AsksThePagersPageThroughTheConfiguredApi)
@@ -308,9 +309,8 @@ TEST(ListingRequest, AsksThePagersPageThroughTheConfiguredApi)
     s.tags = {{"env", "prod"}};
     const poller::page_request page{.cur_page = 3, .per_page = 100, .offset = 250};
 
-    const auto q3 = poller::make_listing_query(list_api::v3_show_job_list, s, "sync");
-    const auto
-        v3 = poller::listing_request(list_api::v3_show_job_list, "p1", drs_api::db_use_type::sync, q3, page);
+    const auto q3 = poller::make_listing_query(list_api::v3_show_job_list, s, drs_api::db_use_type::sync);
+    const auto v3 = poller::listing_request("p1", q3, page);
     EXPECT_EQ(v3.which, drs_api::api::job_list);
     EXPECT_EQ(v3.method, "POST");
     EXPECT_EQ(
@@ -318,9 +318,8 @@ TEST(ListingRequest, AsksThePagersPageThroughTheConfiguredApi)
         R"({"cur_page":3,"per_page":100,"db_use_type":"sync","engine_type":"mysql","tags":{"env":"prod"}})"
     );
 
-    const auto q5 = poller::make_listing_query(list_api::v5_list_jobs, s, "sync");
-    const auto
-        v5 = poller::listing_request(list_api::v5_list_jobs, "p1", drs_api::db_use_type::sync, q5, page);
+    const auto q5 = poller::make_listing_query(list_api::v5_list_jobs, s, drs_api::db_use_type::sync);
+    const auto v5 = poller::listing_request("p1", q5, page);
     EXPECT_EQ(v5.which, drs_api::api::job_list_v5);
     EXPECT_EQ(v5.method, "GET");
     EXPECT_EQ(v5.path, "/v5/p1/jobs");

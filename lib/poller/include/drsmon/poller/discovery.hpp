@@ -102,7 +102,9 @@ struct discovery_filter_spec
 // the children of a parent whose status differs.
 struct listing_query
 {
-    std::string db_use_type;  // migration, sync, cloudDataGuard (required by both APIs)
+    list_api api = list_api::v3_show_job_list;
+    drs_api::db_use_type use_type = drs_api::db_use_type::migration;
+    std::string db_use_type;  // its wire name: migration, sync, cloudDataGuard (required by both APIs)
     std::string engine_type;  // set when exactly one engine type is configured
     std::string enterprise_project_id;
     std::map<std::string, std::string> tags;  // v3 only (ListJobs has no tag filter)
@@ -111,17 +113,15 @@ struct listing_query
 listing_query make_listing_query(
     list_api api,
     const discovery_filter_spec& spec,
-    std::string_view db_use_type
+    drs_api::db_use_type use_type
 );
 
-// The call that reads one page of a listing: ShowJobList (v3) from cur_page/per_page, with the
-// query's tags, or ListJobs (v5) from offset/limit (limit = per_page). The query's db_use_type is
-// the wire name of use_type; its other filters are sent when set.
+// The call that reads one page of a listing through the query's API: ShowJobList (v3) from
+// cur_page/per_page, with the query's tags, or ListJobs (v5) from offset/limit (limit =
+// per_page); the query's other filters are sent when set.
 drs_api::request_spec listing_request(
-    list_api api,
     std::string_view project_id,
-    drs_api::db_use_type use_type,
-    const listing_query& query,
+    const listing_query& q,
     const page_request& page
 );
 
