@@ -30,10 +30,13 @@ judgement judge_dr(const state::job_state* stored, const Item& item, Same same)
 
 bool same_rpo(const state::dr_state& d, const drs_api::job_rpo_rto& item)
 {
-    const auto rpo = item.rpo ? item.rpo->delay_seconds : std::nullopt;
-    const auto rto = item.rto ? item.rto->delay_seconds : std::nullopt;
-    const auto at = item.rpo ? item.rpo->time : std::nullopt;
-    return d.rpo_seconds == rpo && d.rto_seconds == rto && d.rpo_checkpoint == at;
+    // Compared in place: copies into optionals made from `p ? x : nullopt` draw GCC 12's
+    // -Wmaybe-uninitialized false positive at -O2.
+    const auto same_delay = [](const std::optional<double>& stored, const auto& point) {
+        return point ? stored == point->delay_seconds : !stored;
+    };
+    const bool same_time = item.rpo ? d.rpo_checkpoint == item.rpo->time : !d.rpo_checkpoint;
+    return same_delay(d.rpo_seconds, item.rpo) && same_delay(d.rto_seconds, item.rto) && same_time;
 }
 
 // The dr_state figures of a monitoring answer (the RPO/RTO fields of `d` are kept).

@@ -86,9 +86,9 @@ core::result<void> save(const store& s, std::uint64_t next_event_seq, const std:
         return io_error(path, "rename", err);
     }
     // The rename is durable only once the directory entry is on disk.
-    std::string dir = fs::path(path).parent_path().string();
-    if (dir.empty())
-        dir = ".";
+    // Constructed, not assigned: assigning "." draws GCC 12's -Wrestrict false positive at -O2.
+    const fs::path parent = fs::path(path).parent_path();
+    const std::string dir = parent.empty() ? std::string(".") : parent.string();
     const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dfd < 0)
         return io_error(dir, "open directory", errno);
