@@ -9,7 +9,9 @@
 #include <cmath>
 #include <cstdio>
 #include <ctime>
+#include <optional>
 #include <set>
+#include <utility>
 
 namespace drsmon::sim {
 
@@ -1001,11 +1003,12 @@ response router::job_list(const request& req)
     return json_response(200, json::object{{"total_record", matched.size()}, {"jobs", std::move(jobs)}});
 }
 
-response router::job_list_v5(const query_list& query)
+namespace {
+
+// The offset/limit of a v5 list query (defaults 0 and 10; limit 1..1000), or nothing when they
+// are not numbers in range.
+std::optional<std::pair<std::int64_t, std::int64_t>> offset_limit(const query_list& query)
 {
-    const std::string* job_type = query_value(query, "job_type");
-    if (!job_type || (*job_type != "migration" && *job_type != "sync" && *job_type != "cloudDataGuard"))
-        return drs_error(400, "DRS.10000001", "Failed.");
     std::int64_t offset = 0, limit = 10;
     try
     {
@@ -1016,10 +1019,24 @@ response router::job_list_v5(const query_list& query)
     }
     catch (const std::exception&)
     {
-        return drs_error(400, "DRS.10000001", "Failed.");
+        return std::nullopt;
     }
     if (offset < 0 || limit < 1 || limit > 1000)
+        return std::nullopt;
+    return std::pair{offset, limit};
+}
+
+}  // namespace
+
+response router::job_list_v5(const query_list& query)
+{
+    const std::string* job_type = query_value(query, "job_type");
+    if (!job_type || (*job_type != "migration" && *job_type != "sync" && *job_type != "cloudDataGuard"))
         return drs_error(400, "DRS.10000001", "Failed.");
+    const auto paging = offset_limit(query);
+    if (!paging)
+        return drs_error(400, "DRS.10000001", "Failed.");
+    const auto [offset, limit] = *paging;
     const auto value = [&](const char* key) {
         const std::string* v = query_value(query, key);
         return v ? *v : std::string();
@@ -1146,20 +1163,10 @@ response router::async_jobs(std::string_view batch_id, const query_list& query)
     const async_batch* b = world_.find_batch(batch_id);
     if (!b)
         return drs_error(400, "DRS.10000001", "Failed.");
-    std::int64_t offset = 0, limit = 10;
-    try
-    {
-        if (const auto* o = query_value(query, "offset"))
-            offset = std::stoll(*o);
-        if (const auto* l = query_value(query, "limit"))
-            limit = std::stoll(*l);
-    }
-    catch (const std::exception&)
-    {
+    const auto paging = offset_limit(query);
+    if (!paging)
         return drs_error(400, "DRS.10000001", "Failed.");
-    }
-    if (offset < 0 || limit < 1 || limit > 1000)
-        return drs_error(400, "DRS.10000001", "Failed.");
+    const auto [offset, limit] = *paging;
 
     double t = world_.now();
     std::vector<const job_spec*> members;
