@@ -9,19 +9,10 @@
 using namespace drsmon;
 using namespace drsmon::drs_api;
 using drs_api::test::at_millis;
+using drs_api::test::expect_error_at;
 using drs_api::test::fixture;
 
 namespace {
-
-// Asserts a bad_response error naming the API and the JSON path.
-template <class R>
-void expect_error_at(const R& r, const char* where, const char* path)
-{
-    ASSERT_TRUE(r.has_error());
-    EXPECT_EQ(r.error().kind(), core::errc::bad_response);
-    EXPECT_EQ(r.error().where, where);
-    EXPECT_EQ(r.error().path, path);
-}
 
 }  // namespace
 

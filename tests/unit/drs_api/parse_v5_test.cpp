@@ -9,6 +9,7 @@
 using namespace drsmon;
 using namespace drsmon::drs_api;
 using drs_api::test::at_millis;
+using drs_api::test::expect_error_at;
 using drs_api::test::fixture;
 
 namespace {
@@ -17,15 +18,6 @@ core::wall_time utc(int y, unsigned mo, unsigned d, int h, int mi, int s)
 {
     using namespace std::chrono;
     return sys_days(year_month_day{year(y), month(mo), day(d)}) + hours(h) + minutes(mi) + seconds(s);
-}
-
-template <class R>
-void expect_error_at(const R& r, const char* where, const char* path)
-{
-    ASSERT_TRUE(r.has_error());
-    EXPECT_EQ(r.error().kind(), core::errc::bad_response);
-    EXPECT_EQ(r.error().where, where);
-    EXPECT_EQ(r.error().path, path);
 }
 
 }  // namespace
