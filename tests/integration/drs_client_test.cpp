@@ -173,6 +173,49 @@ TEST_F(DrsClient, ConcurrentCallsShareOneTokenRefresh)
     EXPECT_EQ(recorded("iam-tokens"), 1u);
 }
 
+// Two requests carry the same token when it expires; the second 401 arrives only after the first
+// has already brought a new token. The second retries with that token instead of logging in again.
+TEST_F(DrsClient, ARejectionOfAnAlreadyReplacedTokenRetriesWithoutASecondLogin)
+{
+    counting_observer obs;
+    auto c = make(settings(client::auth_mode::password), &obs);
+    ASSERT_TRUE(status(*c, {ids_[0]}));
+    ASSERT_EQ(recorded("iam-tokens"), 1u);
+
+    simulator_->api().expire_tokens();
+    sim::fault slow;
+    slow.kind = sim::fault_kind::latency;
+    slow.delay = std::chrono::milliseconds(400);
+    slow.count = 1;
+    slow.api = "batch-progress";
+    simulator_->api().add_fault(slow);
+
+    const auto pid = simulator_->api().project_id();
+    int done = 0, ok = 0;
+    auto finished = [&](std::exception_ptr, core::result<http::response> r) {
+        ++done;
+        ok += r ? 1 : 0;
+    };
+    std::vector<std::string> one{ids_[1]};
+    boost::asio::co_spawn(ioc_, c->call(drs_api::batch_status_request(pid, one)), finished);
+    boost::asio::co_spawn(ioc_, c->call(drs_api::batch_progress_request(pid, one)), finished);
+    ioc_.restart();
+    while (done < 2 && ioc_.run_one() > 0)
+    {
+    }
+    EXPECT_EQ(ok, 2);
+    EXPECT_EQ(recorded("iam-tokens"), 2u) << "one login for the expiry, not one per rejected request";
+    EXPECT_EQ(obs.tokens, 2);
+    std::size_t expired = 0, late = 0;
+    for (const auto& r : simulator_->api().requests())
+    {
+        expired += r.auth == "rejected:token_expired" ? 1 : 0;
+        late += r.auth == "rejected:token_expired" && r.fault == "latency" ? 1 : 0;
+    }
+    EXPECT_EQ(expired, 2u) << "both requests carried the expired token";
+    EXPECT_EQ(late, 1u) << "the progress request's rejection was the late one";
+}
+
 TEST_F(DrsClient, ThrottlingIsRetriedWithBackOff)
 {
     sim::fault f;

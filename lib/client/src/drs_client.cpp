@@ -56,6 +56,9 @@ struct drs_client::impl
     // IAM token state (password mode). Waiters park on refresh_done until the
     // one refresh in flight finishes, instead of each logging in.
     std::optional<auth::iam_token> token;
+    // Counts the tokens obtained: a request rejected with an older token than
+    // the current one retries with the current one instead of logging in again.
+    std::uint64_t token_generation = 0;
     bool refreshing = false;
     asio::steady_timer refresh_done;
     bool closed = false;
@@ -97,8 +100,13 @@ struct drs_client::impl
     }
 
     // Logs in with the IAM password flow, or waits for the login in flight.
-    awaitable<core::result<void>> ensure_token(bool force)
+    // `rejected` names the generation of a token the API refused: it forces a
+    // login only while that token is still the current one.
+    awaitable<core::result<void>> ensure_token(std::optional<std::uint64_t> rejected = std::nullopt)
     {
+        const bool force = rejected && *rejected == token_generation && !refreshing;
+        if (rejected && !force && !refreshing)
+            co_return core::result<void>{};  // a newer token arrived meanwhile
         if (settings.creds.mode == auth_mode::token)
         {
             if (force)
@@ -109,7 +117,7 @@ struct drs_client::impl
                 );
             co_return core::result<void>{};
         }
-        if (!force && token && !auth::token_policy::needs_refresh(*token, clock.now()))
+        if (!rejected && token && !auth::token_policy::needs_refresh(*token, clock.now()))
             co_return core::result<void>{};
         if (refreshing)
         {
@@ -125,6 +133,7 @@ struct drs_client::impl
         if (!r)
             co_return r.error();
         token = std::move(*r);
+        ++token_generation;
         if (observer)
             observer->on_token(token->expires_at);
         log->info(
@@ -248,7 +257,7 @@ struct drs_client::impl
             }
             if (settings.creds.mode != auth_mode::aksk)
             {
-                auto t = co_await ensure_token(false);
+                auto t = co_await ensure_token();
                 if (!t)
                 {
                     auto e = t.error();
@@ -271,6 +280,7 @@ struct drs_client::impl
             const auto started = steady_clock::now();
             // Named: GCC 12 may destroy temporaries of a co_await expression twice.
             auto req = build(spec);
+            const auto signed_with = token_generation;
             auto r = co_await http.send(settings.endpoint, std::move(req));
             --in_flight;
             slot_freed.cancel_one();
@@ -321,7 +331,7 @@ struct drs_client::impl
                 if (settings.creds.mode == auth_mode::password && !token_retried)
                 {
                     token_retried = true;
-                    auto t = co_await ensure_token(true);
+                    auto t = co_await ensure_token(signed_with);
                     if (t)
                         continue;
                 }

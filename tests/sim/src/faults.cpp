@@ -261,11 +261,13 @@ bool applies_to(std::string_view apis, std::string_view api)
 
 }  // namespace
 
-std::optional<fault> fault_set::pick(std::string_view api)
+std::optional<fault> fault_set::pick(std::string_view api, bool rejected)
 {
     for (auto it = faults_.begin(); it != faults_.end(); ++it)
     {
         if (it->kind == fault_kind::clock_offset || it->kind == fault_kind::token_expiry)
+            continue;
+        if (rejected && it->kind != fault_kind::latency)
             continue;
         if (!applies_to(it->api, api))
             continue;

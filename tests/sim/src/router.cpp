@@ -500,7 +500,14 @@ response router::handle(const request& req)
                 a = authenticate(req);
             rec.auth = a.label;
             if (!a.ok)
+            {
                 res = gateway_error(401, "APIGW.0301", a.message, request_id);
+                if (auto f = faults_.pick(api, true))
+                {
+                    rec.fault = to_string(f->kind);
+                    res.delay = f->delay;
+                }
+            }
             else if (api != "iam-tokens" && api != "iam-projects" && segs[1] != world_.options().project_id)
                 res = drs_error(403, "DRS.M00261", "Invalid project ID.");
             else if (auto f = faults_.pick(api))

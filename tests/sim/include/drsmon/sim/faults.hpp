@@ -70,7 +70,9 @@ public:
 
     // The first per-request fault that matches api and wins its probability draw; its count is
     // consumed and it is removed once exhausted. clock_offset and token_expiry never match here.
-    std::optional<fault> pick(std::string_view api);
+    // For a request the gateway rejects (rejected = true) only latency matches: a slow gateway
+    // is slow to say 401 too, and the other faults belong to the service behind it.
+    std::optional<fault> pick(std::string_view api, bool rejected = false);
 
     // The sum of the active clock_offset faults.
     std::chrono::seconds clock_offset() const;
