@@ -85,60 +85,6 @@ std::string verify_detail(SSL* handle, const error_code& ec)
     return ec.message();
 }
 
-// The request line, headers and body as one buffer: one TLS record and one send for a small
-// request (asio's ssl::stream writes one buffer of a sequence per call).
-core::result<std::string> serialize(
-    const request& req,
-    std::string_view target_prefix,
-    const url& origin,
-    const std::string& user_agent
-)
-{
-    auto valid_name = [](std::string_view n) {
-        return !n.empty() &&
-               std::all_of(n.begin(), n.end(), [](unsigned char c) { return c > 32 && c < 127 && c != ':'; });
-    };
-    auto valid_value = [](std::string_view v) {
-        return std::none_of(v.begin(), v.end(), [](char c) { return c == '\r' || c == '\n' || c == '\0'; });
-    };
-    if (!valid_name(req.method) || req.target.empty() || !valid_value(req.target) ||
-        req.target.find(' ') != std::string::npos)
-        return make(core::errc::config, "invalid request line");
-    std::size_t size = req.method.size() + target_prefix.size() + req.target.size() + 64 + req.body.size() +
-                       user_agent.size() + origin.host.size();
-    for (const auto& h : req.headers)
-        size += h.name.size() + h.value.size() + 4;
-    std::string wire;
-    wire.reserve(size);
-    wire.append(req.method).append(" ").append(target_prefix).append(req.target).append(" HTTP/1.1\r\n");
-    bool host = false, agent = false, encoding = false;
-    for (const auto& h : req.headers)
-    {
-        // The header's value is not repeated: it may be a credential.
-        if (!valid_name(h.name) || !valid_value(h.value))
-            return make(core::errc::config, "invalid header " + (valid_name(h.name) ? h.name : "name"));
-        if (core::iequals(h.name, "Content-Length") || core::iequals(h.name, "Transfer-Encoding"))
-            continue;
-        host = host || core::iequals(h.name, "Host");
-        agent = agent || core::iequals(h.name, "User-Agent");
-        encoding = encoding || core::iequals(h.name, "Accept-Encoding");
-        wire.append(h.name).append(": ").append(h.value).append("\r\n");
-    }
-    if (!host)
-        wire.append("Host: ").append(origin.host_header()).append("\r\n");
-    if (!agent && !user_agent.empty())
-        wire.append("User-Agent: ").append(user_agent).append("\r\n");
-    if (!encoding)
-        wire.append("Accept-Encoding: gzip\r\n");
-    // As Beast's prepare_payload: a body, or a method that defines one, is framed by its length.
-    const bool bodiless_method = req.method == "GET" || req.method == "HEAD" || req.method == "OPTIONS" ||
-                                 req.method == "TRACE" || req.method == "CONNECT";
-    if (!req.body.empty() || !bodiless_method)
-        wire.append("Content-Length: ").append(std::to_string(req.body.size())).append("\r\n");
-    wire.append("\r\n").append(req.body);
-    return wire;
-}
-
 template <class Stream>
 asio::awaitable<exchange_result> exchange(
     Stream& stream,
@@ -412,7 +358,7 @@ private:
     )
     {
         const std::optional<url>& proxy = *r.proxy;
-        auto wire = serialize(req, r.target_prefix, origin, opts_.user_agent);
+        auto wire = serialize_request(req, r.target_prefix, origin, opts_.user_agent);
         if (!wire)
             co_return wire.error();
         const bool head = req.method == "HEAD";
