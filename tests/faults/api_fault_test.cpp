@@ -605,18 +605,26 @@ TEST_F(Lifecycle, KillNineLosesNoStateAndNeverReusesAnEventSeq)
 
 TEST_F(Lifecycle, KillNineRightAfterAnEventDoesNotReportItAgain)
 {
-    // Only the status task saves on its own schedule; the others wait a minute.
-    start(3, [](test::daemon_options& o) {
+    // One job, waiting to start: its status comes from batch-status (a transfer job's comes with
+    // its progress). Only the status task saves on its own schedule; the others wait a minute.
+    start_sim(1);
+    sim::keyframe waiting;
+    waiting.status = "WAITING_FOR_START";
+    sim_->api().set_job(jobs_[0], waiting);
+    start_daemon([](test::daemon_options& o) {
         o.global_extra_yaml = fast_globals("30s") +
                               "detail_interval: 1m\nprecheck_interval: 1m\ninit_interval: 1m\n";
     });
     wait_fresh();
     const auto before = settled_events(*d_);
-    // The status round sees the change through batch-status, then hangs in batch-progress: the
-    // event is out, the round has not ended when the daemon is killed.
+    // The status round sees the start through batch-status, then asks batch-progress about the job
+    // now in a transfer phase and hangs there: the event is out, the round has not ended (nor
+    // saved) when the daemon is killed.
+    request_watch w(*sim_);
     sim_->api().add_fault(fault("latency:ms=20000,api=batch-progress"));
     sim::keyframe k;
-    k.status = "INCRE_TRANSFER_FAILED";
+    k.status = "FULL_TRANSFER_STARTED";
+    k.progress = 10;
     sim_->api().set_job(jobs_[0], k);
     ASSERT_TRUE(d_->wait_for(
         [&] {
@@ -625,10 +633,17 @@ TEST_F(Lifecycle, KillNineRightAfterAnEventDoesNotReportItAgain)
                 return e.kind == "status_changed";
             });
         },
-        // A round already inside batch-progress when the fault arrived hangs up to 20 s
-        // before the next round can see the change.
-        30s
+        10s
     ));
+    ASSERT_TRUE(request_watch::until(
+        [&] {
+            const auto seen = w.seen();
+            return std::any_of(seen.begin(), seen.end(), [](const auto& s) {
+                return s.req.fault == "latency";
+            });
+        },
+        5s
+    )) << "the round that reported the change is still waiting for batch-progress";
     d_->kill9();
     sim_->api().clear_faults();
     d_->restart();
