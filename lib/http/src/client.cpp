@@ -1,6 +1,7 @@
 #include "drsmon/core/text.hpp"
 #include "drsmon/http/client.hpp"
 #include "drsmon/http/gzip.hpp"
+#include "drsmon/http/io_error.hpp"
 #include "drsmon/http/proxy.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -58,32 +59,6 @@ struct exchange_result
 };
 
 core::error make(core::errc e, std::string detail) { return core::make_error(e, "http", std::move(detail)); }
-
-// Maps an I/O failure onto the project's classes. Truncation after the handshake is a network
-// failure (the peer went away), not a TLS one.
-core::error io_error(const error_code& ec, std::string_view what, std::size_t limit)
-{
-    if (ec == bhttp::error::body_limit)
-        return make(core::errc::too_large, "response body exceeds " + std::to_string(limit) + " bytes");
-    if (ec == asio::error::operation_aborted)
-        return make(core::errc::cancelled, std::string(what) + ": cancelled");
-    if (ec == ssl::error::stream_truncated || ec == bhttp::error::partial_message ||
-        ec == bhttp::error::end_of_stream)
-        return make(
-            core::errc::network,
-            std::string(what) + ": connection closed by peer (" + ec.message() + ")"
-        );
-    auto err = make(core::classify(ec), std::string(what) + ": " + ec.message());
-    return err;
-}
-
-std::string verify_detail(SSL* handle, const error_code& ec)
-{
-    const long result = SSL_get_verify_result(handle);
-    if (result != X509_V_OK)
-        return std::string("certificate verify failed: ") + X509_verify_cert_error_string(result);
-    return ec.message();
-}
 
 template <class Stream>
 asio::awaitable<exchange_result> exchange(
@@ -521,18 +496,7 @@ private:
         if (op.stopped != interruption::none)
             co_return make(core::errc::cancelled, "interrupted");
         if (hec)
-        {
-            if (hec == asio::error::operation_aborted)
-                co_return make(
-                    core::errc::cancelled,
-                    "TLS handshake with " + origin.authority() + ": cancelled"
-                );
-            const auto kind = core::classify(hec) == core::errc::tls ? core::errc::tls : core::classify(hec);
-            co_return make(
-                kind,
-                "TLS handshake with " + origin.authority() + ": " + verify_detail(handle, hec)
-            );
-        }
+            co_return handshake_error(hec, SSL_get_verify_result(handle), origin.authority());
         co_return conn;
     }
 
