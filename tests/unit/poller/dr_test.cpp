@@ -215,6 +215,37 @@ TEST(RpoRtoObservation, MinusOneClearsAFigureInsteadOfStoringZero)
     EXPECT_FALSE(o.next.dr.rpo_checkpoint);
 }
 
+TEST(RpoRtoObservation, KeepsOnlyWhenEveryFigureAndTheCheckpointAreTheSameIncludingAbsentOnes)
+{
+    // Each answer applied once, then asked again: the same answer keeps, a different one applies.
+    const char* answers[] = {
+        R"({"results":[{"job_id":"a","rpo_info":{"delay":"-1","time":""},"rto_info":null}]})",
+        R"({"results":[{"job_id":"a","rpo_info":{"delay":"12","time":"2023-11-14 22:13:20"}}]})",
+        R"({"results":[{"job_id":"a","rto_info":{"delay":"4s"}}]})",
+        rpo_body,
+    };
+    const auto fresh = job("INCRE_TRANSFER_STARTED");
+    for (const char* first : answers)
+    {
+        const auto applied = observe(&drs_api::parse_batch_rpo_rto, &fresh, first);
+        for (const char* second : answers)
+        {
+            const auto again = observe(&drs_api::parse_batch_rpo_rto, &applied.next, second);
+            const auto expected = std::string_view(first) == second ? verdict::keep : verdict::apply;
+            EXPECT_EQ(again.kind, expected) << first << "\nthen\n" << second;
+        }
+    }
+    // The same delay at a later checkpoint is news too.
+    const auto stored = observe(&drs_api::parse_batch_rpo_rto, &fresh, rpo_body).next;
+    const auto later = observe(
+        &drs_api::parse_batch_rpo_rto,
+        &stored,
+        R"({"results":[{"job_id":"a","rpo_info":{"delay":"12","time":"2023-11-14 22:14:20"},)"
+        R"("rto_info":{"delay":"4s"}}]})"
+    );
+    EXPECT_EQ(later.kind, verdict::apply);
+}
+
 TEST(RpoRtoObservation, MarksANotApplicableJobOnceAndClearsItsFigures)
 {
     auto stored = job("INCRE_TRANSFER_STARTED");
